@@ -28,6 +28,7 @@ apt_install() {
 }
 
 # --- 1. Redis ---------------------------------------------------------------------------
+command -v curl >/dev/null || apt_install curl ca-certificates
 if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
   apt_install redis-server
 fi
