@@ -1,0 +1,28 @@
+"""The ingest API (FastAPI): documents in, status out."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.ingest.routers import admin, documents, health
+from shared.es_index import client, ensure_index
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI):
+    try:
+        ensure_index(client())
+    except Exception as e:  # noqa: BLE001 — ingest must accept documents even while ES is down
+        log.warning("index not ensured at start-up: %r", e)
+    yield
+
+
+app = FastAPI(title="Nianbao ingest API / 年报接收接口", version="1.0", lifespan=lifespan,
+              description="提交政府信息公开工作年度报告并查询处理状态 / submit annual reports and follow their processing")
+app.include_router(documents.router)
+app.include_router(health.router)
+app.include_router(admin.router)

@@ -1,0 +1,42 @@
+"""Look up the same body's report for a given year (CROSS_YEAR and supersession)."""
+from __future__ import annotations
+
+from shared.es_index import client
+from shared.record import Record
+from shared.settings import get_settings
+
+_es = None
+
+
+def _client():
+    global _es
+    if _es is None:
+        _es = client()
+    return _es
+
+
+def report_ids(key: str, year: int, exclude_id: str | None = None, include_superseded: bool = False) -> list[dict]:
+    """Hits (id, indexed_at) of the body's reports for `year`, newest first."""
+    filters: list[dict] = [{"term": {"agency_key": key}}, {"term": {"meta.year": year}}]
+    if not include_superseded:
+        filters.append({"term": {"superseded": False}})
+    query: dict = {"bool": {"filter": filters}}
+    if exclude_id:
+        query["bool"]["must_not"] = [{"ids": {"values": [exclude_id]}}]
+    res = _client().search(index=get_settings().es_alias, query=query, size=20,
+                           sort=[{"indexed_at": {"order": "desc", "unmapped_type": "date"}}],
+                           source=["id", "indexed_at"])
+    return [h["_source"] for h in res["hits"]["hits"]]
+
+
+def find_report(key: str, year: int, exclude_id: str | None = None) -> Record | None:
+    """The current (not superseded) report of this body for `year`, or None."""
+    if not key:
+        return None
+    res = _client().search(index=get_settings().es_alias, size=1, source=["record"],
+                           query={"bool": {"filter": [{"term": {"agency_key": key}}, {"term": {"meta.year": year}},
+                                                      {"term": {"superseded": False}}],
+                                           "must_not": [{"ids": {"values": [exclude_id or ""]}}]}},
+                           sort=[{"indexed_at": {"order": "desc", "unmapped_type": "date"}}])
+    hits = res["hits"]["hits"]
+    return Record.model_validate(hits[0]["_source"]["record"]) if hits else None

@@ -1,0 +1,42 @@
+"""Celery task of the index worker (queue `index`): the validated record into Elasticsearch.
+
+Document id = record id = sha256 of the raw bytes, so indexing twice overwrites rather than duplicates.
+A newer version (different bytes) of the same body's same-year report marks the older one superseded;
+both stay searchable by id. When the body's next-year report is already indexed, it is re-validated
+(its CROSS_YEAR check depends on this one) — once, without cascading further.
+"""
+from __future__ import annotations
+
+from services.search.neighbours import _client, report_ids
+from services.validate.cross_year import agency_key
+from shared.es_index import es_document
+from shared.record import Record
+from shared.settings import get_settings
+from shared.stage import send_next, stage_task, status_store, storage
+from shared.status import now_iso
+
+
+@stage_task("index")
+def index_document(doc_id: str, cascade: bool = True) -> None:
+    record = Record.model_validate(storage().get_artifact(doc_id, "validated"))
+    es, alias = _client(), get_settings().es_alias
+    key = agency_key(record)
+    year = record.meta.year
+    newer_exists = False
+    if key and year is not None:
+        same_year = report_ids(key, year, exclude_id=doc_id, include_superseded=True)
+        st = status_store().get(doc_id)
+        mine = st.received_at if st else now_iso()
+        for other in same_year:
+            other_st = status_store().get(other["id"])
+            other_received = other_st.received_at if other_st else (other.get("indexed_at") or "")
+            if other_received > mine:
+                newer_exists = True
+            else:
+                es.update(index=alias, id=other["id"], doc={"superseded": True})
+    next_year = report_ids(key, year + 1, exclude_id=doc_id) if (cascade and key and year is not None) else []
+    es.index(index=alias, id=doc_id, refresh="wait_for" if next_year else False,
+             document=es_document(record, agency_key=key, indexed_at=now_iso(), superseded=newer_exists))
+    status_store().advance(doc_id, "indexed")
+    for n in next_year:
+        send_next("validate", n["id"], cascade=False)

@@ -1,0 +1,35 @@
+"""The Celery application: one queue per stage, at-least-once delivery.
+
+Workers are started per queue (`celery -A shared.celery_app worker -Q parse`), so each stage scales
+on its own. Messages carry the document id only; the bytes and stage outputs live in Storage.
+"""
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from shared.settings import get_settings
+
+STAGE_QUEUES = ("normalize", "parse", "validate", "index")
+
+_s = get_settings()
+app = Celery("nianbao", broker=_s.redis_url)
+app.conf.update(
+    task_queues=[Queue(q) for q in STAGE_QUEUES],
+    task_default_queue="normalize",
+    task_routes={f"nianbao.{q}": {"queue": q} for q in STAGE_QUEUES},
+    task_acks_late=True,                  # ack after the task ran: a killed worker's task runs again
+    task_reject_on_worker_lost=True,      # …and is requeued when the child process dies
+    worker_prefetch_multiplier=1,         # don't hoard messages a dead worker would sit on
+    task_ignore_result=True,              # status lives in Redis hashes (shared.status), not results
+    task_time_limit=_s.task_time_limit,
+    task_soft_time_limit=max(1, _s.task_time_limit - 5),
+    broker_transport_options={"visibility_timeout": _s.visibility_timeout},
+    broker_connection_retry_on_startup=True,
+    task_serializer="json",
+    accept_content=["json"],
+    worker_hijack_root_logger=False,
+    worker_send_task_events=True,         # Flower
+    task_send_sent_event=True,
+)
+app.autodiscover_tasks(["services.parse", "services.validate", "services.search"], related_name="tasks")

@@ -1,0 +1,136 @@
+"""The Elasticsearch index: template, versioned indices behind an alias, and record → document.
+
+Search reads the alias `nianbao-reports`; the data lives in `nianbao-reports-v<N>`, so a full re-index
+can build a new version and swap the alias atomically. Chinese text uses the built-in `cjk` analyzer
+(bigrams), facets are keywords, every table cell is a numeric field.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch import Elasticsearch, NotFoundError
+
+from shared.record import AD_2019, AD_2021, APP_COLS, APP_ROW_LABELS, RL_COLS, RL_GROUPS, Record
+from shared.settings import get_settings
+
+TEMPLATE_NAME = "nianbao-reports"
+MAPPING_VERSION = 1
+
+
+def _text_kw() -> dict:
+    return {"type": "text", "analyzer": "cjk", "fields": {"kw": {"type": "keyword", "ignore_above": 512}}}
+
+
+def _cells_mapping() -> dict[str, Any]:
+    apps: dict[str, Any] = {}
+    for row in APP_ROW_LABELS:  # dotted row keys become nested object paths ("denied" → "state_secret")
+        node = apps
+        parts = row.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {"properties": {}})["properties"]
+        leaf = node.setdefault(parts[-1], {"properties": {}})["properties"]
+        leaf.update({c: {"type": "long"} for c in APP_COLS})
+    ad: dict[str, Any] = {}
+    for table in (AD_2019, AD_2021):
+        for row, cols in table.items():
+            props = ad.setdefault(row, {"properties": {}})["properties"]
+            props.update({c: {"type": "double" if c == "amount_wan_yuan" else "long"} for c in cols})
+    rl = {g: {"properties": {c: {"type": "long"} for c in RL_COLS}} for g in RL_GROUPS}
+    return {
+        "applications": {"properties": apps},
+        "active_disclosure": {"properties": ad},
+        "review_litigation": {"properties": rl},
+    }
+
+
+def index_body() -> dict[str, Any]:
+    kw = {"type": "keyword"}
+    return {
+        "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+        "mappings": {
+            "dynamic": "false",  # unknown keys are kept in _source but never change the mapping
+            "properties": {
+                "id": kw,
+                "parser_version": kw,
+                "indexed_at": {"type": "date"},
+                "agency_key": kw,
+                "superseded": {"type": "boolean"},
+                "meta": {"properties": {
+                    "title": _text_kw(),
+                    "agency": _text_kw(),
+                    "year": {"type": "integer"},
+                    "published": {"type": "date", "ignore_malformed": True},
+                    "region": {"properties": {"province": kw, "city": kw, "county": kw}},
+                    "level": kw,
+                    "agency_type": kw,
+                    "template": kw,
+                    "source": {"properties": {"format": kw, "encoding": kw, "traditional": {"type": "boolean"},
+                                              "filename": kw, "source_url": kw}},
+                }},
+                "sections": {"properties": {"no": {"type": "integer"}, "title": kw,
+                                            "text": {"type": "text", "analyzer": "cjk"}}},
+                "text": {"type": "text", "analyzer": "cjk"},
+                "figures": {"type": "nested", "properties": {
+                    "label": _text_kw(), "value": {"type": "double"}, "unit": kw,
+                    "section": {"type": "integer"}, "context": {"type": "text", "analyzer": "cjk"}}},
+                "findings": {"properties": {"rule": kw, "severity": kw, "where": kw,
+                                            "message": {"type": "text", "analyzer": "cjk"}}},
+                "finding_count": {"type": "integer"},
+                **_cells_mapping(),
+                # The full record as produced by the pipeline, returned by GET /reports/{id}.
+                "record": {"type": "object", "enabled": False},
+            },
+        },
+    }
+
+
+def client(url: str | None = None, **kw: Any) -> Elasticsearch:
+    return Elasticsearch(url or get_settings().es_url, request_timeout=kw.pop("request_timeout", 30), **kw)
+
+
+def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
+    """Create the index template and the first versioned index behind the alias, if missing.
+    Idempotent; returns the concrete index the alias points to."""
+    alias = alias or get_settings().es_alias
+    body = index_body()
+    es.indices.put_index_template(name=alias, index_patterns=[f"{alias}-v*"], priority=100,
+                                  template={"settings": body["settings"], "mappings": body["mappings"]})
+    try:
+        current = list(es.indices.get_alias(name=alias).keys())
+    except NotFoundError:
+        current = []
+    if current:
+        return current[0]
+    index = f"{alias}-v{MAPPING_VERSION}"
+    if not es.indices.exists(index=index):
+        try:
+            es.indices.create(index=index)
+        except Exception as e:  # a concurrent starter created it first
+            if "resource_already_exists" not in str(e):
+                raise
+    es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}])
+    return index
+
+
+def es_document(record: Record, *, agency_key: str | None = None, indexed_at: str | None = None,
+                superseded: bool = False) -> dict[str, Any]:
+    """The indexed form of a record: searchable fields plus the whole record, unindexed."""
+    data = record.model_dump(mode="json")
+    doc: dict[str, Any] = {
+        "id": record.id,
+        "parser_version": record.parser_version,
+        "indexed_at": indexed_at,
+        "agency_key": agency_key,
+        "superseded": superseded,
+        "meta": data["meta"],
+        "sections": data["sections"],
+        "text": record.text,
+        "figures": data["figures"],
+        "findings": [{k: f[k] for k in ("rule", "severity", "where", "message")} for f in data["findings"]],
+        "finding_count": sum(1 for f in record.findings if f.severity in ("error", "warning")),
+        "active_disclosure": data["active_disclosure"],
+        "review_litigation": data["review_litigation"],
+        "applications": data["applications"],  # flat dotted keys: ES expands them to object paths
+        "record": data,
+    }
+    return doc

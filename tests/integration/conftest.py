@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+import redis
+
+from tests.integration.stack import Stack, stack_env, start_servers, stop_servers
+
+
+@pytest.fixture(scope="session")
+def servers():
+    start_servers()
+    yield
+    stop_servers()
+
+
+@pytest.fixture(scope="module")
+def stack(servers, tmp_path_factory):
+    env = stack_env(tmp_path_factory.mktemp("stack"))
+    redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
+    s = Stack(env=env)
+    s.start()
+    yield s
+    s.stop()
+
+
+def wait_status(stack: Stack, doc_id: str, want=("indexed", "failed"), timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    st = None
+    while time.monotonic() < deadline:
+        st = httpx.get(f"{stack.ingest_url}/api/v1/documents/{doc_id}", timeout=5).json()
+        if st["status"] in want:
+            return st
+        time.sleep(0.3)
+    raise AssertionError(f"{doc_id} did not reach {want}: {st}")

@@ -1,0 +1,129 @@
+"""The real system for integration tests: Redis and Elasticsearch on test ports (started through the
+project's own scripts), four Celery worker processes (one per stage queue) and both APIs under uvicorn.
+Nothing is mocked and nothing runs eagerly in-process."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tests.paths import REPO
+
+REDIS_PORT = int(os.environ.get("NIANBAO_TEST_REDIS_PORT", "6390"))
+ES_PORT = int(os.environ.get("NIANBAO_TEST_ES_PORT", "9250"))
+# Several test runs may share one machine (and the test Redis/ES): give each its own API ports and
+# Redis database with NIANBAO_TEST_PORT_BASE / NIANBAO_TEST_REDIS_DB.
+INGEST_PORT = int(os.environ.get("NIANBAO_TEST_PORT_BASE", "8190"))
+SEARCH_PORT = INGEST_PORT + 1
+REDIS_DB = int(os.environ.get("NIANBAO_TEST_REDIS_DB", "0"))
+STAGES = ("normalize", "parse", "validate", "index")
+BIN = Path(sys.executable).parent
+LOGS = REPO / "test-artifacts" / "logs" / f"{os.getpid()}"
+
+
+def script(name: str, *args: str, env: dict[str, str]) -> None:
+    r = subprocess.run(["bash", str(REPO / "scripts" / name), *args], cwd=REPO, env={**os.environ, **env},
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"scripts/{name} {' '.join(args)} failed:\n{r.stdout}\n{r.stderr}")
+
+
+def server_env() -> dict[str, str]:
+    return {"REDIS_PORT": str(REDIS_PORT), "REDIS_DIR": str(REPO / "var" / "test" / f"redis-{REDIS_PORT}"),
+            "ES_PORT": str(ES_PORT), "ES_DIR": str(REPO / "var" / "test" / f"es-{ES_PORT}"), "ES_HEAP": "768m"}
+
+
+def start_servers() -> None:
+    env = server_env()
+    script("redis.sh", "start", env=env)
+    script("es.sh", "start", env=env)
+
+
+def stop_servers() -> None:
+    env = server_env()
+    for name in ("redis.sh", "es.sh"):
+        try:
+            script(name, "stop", env=env)
+        except Exception as e:  # noqa: BLE001
+            print(f"stopping {name}: {e}", file=sys.stderr)
+
+
+@dataclass
+class Stack:
+    env: dict[str, str]
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def ingest_url(self) -> str:
+        return f"http://127.0.0.1:{INGEST_PORT}"
+
+    @property
+    def search_url(self) -> str:
+        return f"http://127.0.0.1:{SEARCH_PORT}"
+
+    def _spawn(self, name: str, argv: list[str]) -> None:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        log = open(LOGS / f"{name}.log", "ab")
+        # Own session: a kill reaches the worker's pool children too.
+        self.procs[name] = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_worker(self, stage: str) -> None:
+        self._spawn(f"worker-{stage}", [str(BIN / "celery"), "-A", "shared.celery_app", "worker", "-Q", stage,
+                                        "-n", f"{stage}-{uuid.uuid4().hex[:6]}@%h", "--concurrency", "1",
+                                        "--loglevel", "INFO", "--without-gossip", "--without-mingle"])
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        p = self.procs.pop(name)
+        try:
+            os.killpg(p.pid, sig)
+        except ProcessLookupError:
+            pass
+        p.wait(timeout=30)
+
+    def start(self) -> None:
+        for s in STAGES:
+            self.start_worker(s)
+        self._spawn("ingest", [str(BIN / "uvicorn"), "services.ingest.app:app", "--host", "127.0.0.1",
+                               "--port", str(INGEST_PORT)])
+        self._spawn("search", [str(BIN / "uvicorn"), "services.search.app:app", "--host", "127.0.0.1",
+                               "--port", str(SEARCH_PORT)])
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                h = httpx.get(f"{self.ingest_url}/api/v1/health", timeout=5)
+                s = httpx.get(f"{self.search_url}/api/v1/search", params={"size": 0}, timeout=5)
+                last = (h.status_code, h.text[:500], s.status_code)
+                if h.status_code == 200 and s.status_code == 200:
+                    return
+            except httpx.HTTPError as e:
+                last = repr(e)
+            time.sleep(0.5)
+        raise RuntimeError(f"stack not ready: {last}")
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            self.kill(name, signal.SIGTERM)
+
+
+def stack_env(tmp: Path) -> dict[str, str]:
+    return {
+        "NIANBAO_REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/{REDIS_DB}",
+        "NIANBAO_ES_URL": f"http://127.0.0.1:{ES_PORT}",
+        "NIANBAO_ES_ALIAS": f"nianbao-test-{uuid.uuid4().hex[:8]}",
+        "NIANBAO_STORAGE_DIR": str(tmp / "storage"),
+        "NIANBAO_VISIBILITY_TIMEOUT": "12",  # short, so the crash tests see redelivery quickly
+        "NIANBAO_TASK_TIME_LIMIT": "10",
+        "NIANBAO_INGEST_URL": f"http://127.0.0.1:{INGEST_PORT}",
+    }
