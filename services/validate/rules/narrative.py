@@ -1,0 +1,171 @@
+"""NARRATIVE_MISMATCH (warning): a count stated in the prose differs from the table.
+
+Warning, not error: the prose is read with patterns, and either the text or the table may be the
+wrong one. Precision matters more than recall, so a number is used only when its clause plainly
+states this body's own total for the report year:
+
+- metrics: applications received (收到/受理…申请N件), applications handled (办理/处理…申请N件),
+  administrative review cases (复议N件/起), litigation cases (诉讼/起诉N件/起);
+- skipped: another year (a different YYYY年 before it, 上年, 同比, 与…相比, 增加/减少), another body
+  (下属单位, 各部门; 全市/全区/全县 in a department's report), a subset (其中, 含, 分别, 通过网络…,
+  自然人…, 予以公开…), a cumulative figure (累计, 截至), an approximation (余, 近, 约, 以上);
+- a metric is reported only when no qualifying sentence agrees with the table, once per metric.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.record import Finding, Record
+
+from ._common import finding, fmt
+
+SENTENCE_END = re.compile(r"[。;；!！?？]")
+COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(件|起|宗|例)")
+YEAR = re.compile(r"(\d{4})年")
+
+OTHER_TIME = re.compile(r"上年|去年|上一年|前年|同比|环比|相比|比上|较|增加|减少|增长|下降|持平|结转|累计|截至|截止|历年|以来")
+OTHER_BODY = re.compile(r"下属|所属|直属|各单位|各部门|各乡镇|各街道|各县|各区|各地|各级|系统内|全系统|基层|二级单位")
+WHOLE_REGION = re.compile(r"全(省|市|区|县|州|盟|旗|镇|乡|街道)")
+SUBSET = re.compile(r"其中|包括|包含|含|分别|占")
+CHANNEL = re.compile(r"网络|网上|在线|信函|邮寄|当面|现场|传真|电子邮件|邮箱|电话|平台|网站|窗口|来信|来访")
+APPLICANT = re.compile(r"自然人|法人|企业|律师|机构")
+EVERYONE = re.compile(r"公民[、,，]?法人(和|或|及|以及)其他组织")
+RESULT = re.compile(r"予以公开|部分公开|不予|无法提供|不掌握|不再处理|驳回|维持|纠正|败诉|胜诉|撤诉|撤销|审结|办结率|按时|逾期|重复|信访")
+APPROX = re.compile(r"(近|约|超过|超|逾)$")
+RECEIVE = re.compile(r"收到|受理|接收|新收|接到|收悉|登记")
+HANDLE = re.compile(r"办理|处理|办结|答复")
+REVIEW = re.compile(r"复议")
+LITIGATION = re.compile(r"诉讼|起诉")
+
+SOURCE_SECTIONS = (1, 3, 4)
+
+
+@dataclass(frozen=True)
+class Statement:
+    metric: str   # "received" | "handled" | "review" | "litigation" | "review_litigation"
+    value: int
+    quote: str    # the sentence, for the message
+
+
+def prose(record: Record) -> str:
+    """Text of sections 一, 三, 四 (where these counts are narrated); the whole text as fallback."""
+    parts = [s.text for s in record.sections if s.no in SOURCE_SECTIONS]
+    return "\n".join(parts) if any(p.strip() for p in parts) else (record.text or "")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of the prose. Table lines are dropped; line breaks inside a sentence (PDF) and all
+    whitespace are removed so "行政复议 351\\n件" reads as one number."""
+    lines = [ln for ln in text.splitlines() if "|" not in ln and "\t" not in ln]
+    joined = re.sub(r"\s+", "", "".join(lines))
+    return [s for s in SENTENCE_END.split(joined) if s]
+
+
+def is_government(record: Record) -> bool:
+    """A people's government or township reports for its whole territory, so 全区/全县 is itself."""
+    agency = record.meta.agency or ""
+    return bool(re.search(r"政府$|街道办事处$|街道$|[乡镇]$", agency)) or record.meta.level == "township"
+
+
+def _metric(segment: str) -> str | None:
+    review, lit = bool(REVIEW.search(segment)), bool(LITIGATION.search(segment))
+    if review and lit:
+        # "复议后起诉"/"直接起诉" name one litigation group only: too fine-grained to trust.
+        return None if re.search(r"复议后|经复议|直接起诉", segment) else "review_litigation"
+    if review:
+        return "review"
+    if lit:
+        return "litigation"
+    if "申请" not in segment:
+        return None
+    if RECEIVE.search(segment):
+        return "received"
+    if HANDLE.search(segment):
+        return "handled"
+    return None
+
+
+def _excluded(segment: str, before: str, year: int | None, government: bool) -> bool:
+    years = YEAR.findall(before)
+    if years and (year is None or int(years[-1]) != year):
+        return True
+    if OTHER_TIME.search(segment) or OTHER_BODY.search(segment) or CHANNEL.search(segment):
+        return True
+    if WHOLE_REGION.search(segment) and not government:
+        return True
+    if APPLICANT.search(EVERYONE.sub("", segment)) or RESULT.search(segment):
+        return True
+    return bool(APPROX.search(segment))
+
+
+def statements(record: Record) -> list[Statement]:
+    """Counts the prose states as this body's totals for the report year."""
+    year, government = record.meta.year, is_government(record)
+    out: list[Statement] = []
+    for sent in sentences(prose(record)):
+        start = 0
+        for m in COUNT.finditer(sent):
+            segment, before = sent[start:m.start()], sent[:m.start()]
+            start = m.end()
+            if SUBSET.search(segment):
+                break  # 其中/含/分别: everything after is a breakdown, not a total
+            if m.group(2) or _excluded(segment, before, year, government):
+                continue
+            metric = _metric(segment)
+            if metric:
+                out.append(Statement(metric, int(m.group(1).replace(",", "")), sent))
+    return out
+
+
+def _table(record: Record) -> dict[str, tuple[set[int | float], int | float | None, str, str, str]]:
+    """Per metric: (values the text may state, value to show, where, 中文 label, English label)."""
+    a, rl = record.applications, record.review_litigation
+    new = a.get("new_received", {}).get("total")
+    over = a.get("carried_over", {}).get("total")
+    tot = a.get("total", {}).get("total")
+    new_over = None if new is None else new + (over or 0)
+    review = rl.get("review", {}).get("total")
+    lit_parts = [rl.get(g, {}).get("total") for g in ("litigation_direct", "litigation_after_review")]
+    lit = None if all(p is None for p in lit_parts) else sum(p or 0 for p in lit_parts)
+    both = None if review is None and lit is None else (review or 0) + (lit or 0)
+
+    def ok(*vals: int | float | None) -> set[int | float]:
+        return {x for x in vals if x is not None}
+
+    return {
+        "received": (ok(new, new_over), new, "applications.new_received.total",
+                     "本年新收政府信息公开申请数量", "new applications received"),
+        "handled": (ok(new_over, tot, new), new_over if new_over is not None else tot,
+                    "applications.total.total", "本年办理的申请数量（新收 + 上年结转）",
+                    "applications handled (received + carried over)"),
+        "review": (ok(review), review, "review_litigation.review.total", "行政复议总计",
+                   "administrative review cases"),
+        "litigation": (ok(lit), lit, "review_litigation.litigation_direct.total",
+                       "行政诉讼总计（直接起诉 + 复议后起诉）", "litigation cases (both kinds)"),
+        "review_litigation": (ok(both), both, "review_litigation.review.total",
+                              "行政复议与行政诉讼合计", "review and litigation cases together"),
+    }
+
+
+def _short(quote: str, limit: int = 60) -> str:
+    return quote if len(quote) <= limit else quote[:limit] + "…"
+
+
+def check_narrative(record: Record) -> list[Finding]:
+    table = _table(record)
+    by_metric: dict[str, list[Statement]] = {}
+    for st in statements(record):
+        by_metric.setdefault(st.metric, []).append(st)
+    out: list[Finding] = []
+    for metric, found in by_metric.items():
+        accepted, shown, where, zh, en = table[metric]
+        if not accepted or any(st.value in accepted for st in found):
+            continue
+        st = found[0]
+        out.append(finding(
+            "NARRATIVE_MISMATCH", "warning",
+            f"正文称“{_short(st.quote)}”（{st.value} 件），但表格中{zh}为 {fmt(shown)}",
+            f"The text states {st.value} {en}, but the table says {fmt(shown)}",
+            where=where, expected=shown, actual=st.value))
+    return out
