@@ -7,7 +7,7 @@ states this body's own total for the report year:
 - metrics: applications received (收到/受理…申请N件), applications handled (办理/处理…申请N件),
   administrative review cases (复议N件/起), litigation cases (诉讼/起诉N件/起);
 - skipped: another year (a different YYYY年 before it, 上年, 同比, 与…相比, 增加/减少), another body
-  (下属单位, 各部门; 全市/全区/全县 in a department's report), a subset (其中, 含, 分别, 通过网络…,
+  (下属单位, 各部门, X代表Y; 全市/全区/全县 in a department's report), a subset (其中, 含, 分别, 通过网络…,
   自然人…, 予以公开…), a cumulative figure (累计, 截至), an approximation (余, 近, 约, 以上);
 - a metric is reported only when no qualifying sentence agrees with the table, once per metric.
 """
@@ -25,7 +25,7 @@ COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(件|起|宗|�
 YEAR = re.compile(r"(\d{4})年")
 
 OTHER_TIME = re.compile(r"上年|去年|上一年|前年|同比|环比|相比|比上|较|增加|减少|增长|下降|持平|结转|累计|截至|截止|历年|以来")
-OTHER_BODY = re.compile(r"下属|所属|直属|各单位|各部门|各乡镇|各街道|各县|各区|各地|各级|系统内|全系统|基层|二级单位")
+OTHER_BODY = re.compile(r"代表|下属|所属|直属|各单位|各部门|各乡镇|各街道|各县|各区|各地|各级|系统内|全系统|基层|二级单位")
 WHOLE_REGION = re.compile(r"全(省|市|区|县|州|盟|旗|镇|乡|街道)")
 SUBSET = re.compile(r"其中|包括|包含|含|分别|占")
 CHANNEL = re.compile(r"网络|网上|在线|信函|邮寄|当面|现场|传真|电子邮件|邮箱|电话|平台|网站|窗口|来信|来访")
@@ -39,13 +39,15 @@ REVIEW = re.compile(r"复议")
 LITIGATION = re.compile(r"诉讼|起诉")
 
 SOURCE_SECTIONS = (1, 3, 4)
+HEADING = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+")
+CLAUSE_SEP = ",，:："
 
 
 @dataclass(frozen=True)
 class Statement:
     metric: str   # "received" | "handled" | "review" | "litigation" | "review_litigation"
     value: int
-    quote: str    # the sentence, for the message
+    quote: str    # the clause stating it, for the message
 
 
 def prose(record: Record) -> str:
@@ -54,12 +56,26 @@ def prose(record: Record) -> str:
     return "\n".join(parts) if any(p.strip() for p in parts) else (record.text or "")
 
 
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("#") or (len(s) <= 30 and bool(HEADING.match(s)) and not re.search(r"[,，、]$", s))
+
+
 def sentences(text: str) -> list[str]:
-    """Sentences of the prose. Table lines are dropped; line breaks inside a sentence (PDF) and all
-    whitespace are removed so "行政复议 351\\n件" reads as one number."""
-    lines = [ln for ln in text.splitlines() if "|" not in ln and "\t" not in ln]
+    """Sentences of the prose. Table lines are dropped; a heading line ends a sentence (its words
+    must not lend a keyword to the next line); other line breaks (PDF wraps) and all whitespace are
+    removed so "行政复议 351\\n件" reads as one number."""
+    lines = [ln + "。" if _is_heading(ln) else ln
+             for ln in text.splitlines() if "|" not in ln and "\t" not in ln]
     joined = re.sub(r"\s+", "", "".join(lines))
     return [s for s in SENTENCE_END.split(joined) if s]
+
+
+def clause(sent: str, start: int, end: int) -> str:
+    """The clause (between commas/colons) holding sent[start:end], for quoting in the message."""
+    left = max(sent.rfind(c, 0, start) for c in CLAUSE_SEP) + 1
+    rights = [i for i in (sent.find(c, end) for c in CLAUSE_SEP) if i != -1]
+    return sent[left:min(rights) if rights else len(sent)]
 
 
 def is_government(record: Record) -> bool:
@@ -114,7 +130,8 @@ def statements(record: Record) -> list[Statement]:
                 continue
             metric = _metric(segment)
             if metric:
-                out.append(Statement(metric, int(m.group(1).replace(",", "")), sent))
+                out.append(Statement(metric, int(m.group(1).replace(",", "")),
+                                     clause(sent, m.start(), m.end())))
     return out
 
 
@@ -165,7 +182,7 @@ def check_narrative(record: Record) -> list[Finding]:
         st = found[0]
         out.append(finding(
             "NARRATIVE_MISMATCH", "warning",
-            f"正文称“{_short(st.quote)}”（{st.value} 件），但表格中{zh}为 {fmt(shown)}",
+            f"正文称“{_short(st.quote)}”，但表格中{zh}为 {fmt(shown)}",
             f"The text states {st.value} {en}, but the table says {fmt(shown)}",
             where=where, expected=shown, actual=st.value))
     return out

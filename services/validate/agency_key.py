@@ -1,0 +1,90 @@
+"""agency_key: the string that identifies "the same body" across years, for CROSS_YEAR.
+
+Choice (documented in docs/validation.md):
+- the region is the administrative code that cpca (a Chinese address parser) finds in
+  "province + city + county + agency name" — so "烟台市芝罘区发展和改革局" and "芝罘区发展和改革局"
+  both resolve to 370602 (芝罘区). When cpca finds nothing, the record's region names are used.
+- the name is the agency name with the place names cpca recognised removed, converted to simplified
+  characters, without spaces/punctuation, and with common long/short variants unified
+  (人民政府办公室/政府办公室/政府办 → 政府办, 人民政府 → 政府, 发展和改革局 → 发改局 …).
+Key format: "<adcode or region names>|<name>", e.g. "370602|发改局".
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from shared.record import Record
+
+# Long form → short form, applied in order (longer patterns first where they overlap).
+VARIANTS: tuple[tuple[str, str], ...] = (
+    ("中华人民共和国", ""),
+    ("人民政府办公室", "政府办"), ("人民政府办公厅", "政府办"),
+    ("政府办公室", "政府办"), ("政府办公厅", "政府办"),
+    ("街道办事处", "街道"), ("街道办", "街道"),
+    ("人民政府", "政府"),
+    ("发展和改革委员会", "发改委"), ("发展改革委员会", "发改委"), ("发展和改革局", "发改局"), ("发展改革局", "发改局"),
+    ("城市管理综合行政执法局", "城管执法局"), ("城市管理行政执法局", "城管执法局"), ("城市管理局", "城管局"),
+    ("人力资源和社会保障局", "人社局"), ("人力资源社会保障局", "人社局"),
+    ("住房和城乡建设局", "住建局"), ("住房城乡建设局", "住建局"),
+    ("市场监督管理局", "市场监管局"), ("卫生健康委员会", "卫健委"), ("卫生和健康委员会", "卫健委"),
+    ("文化广电和旅游局", "文旅局"), ("文化和旅游局", "文旅局"), ("退役军人事务局", "退役军人局"),
+    ("应急管理局", "应急局"), ("医疗保障局", "医保局"), ("交通运输局", "交通局"), ("农业农村局", "农业局"),
+    ("生态环境局", "环境局"), ("自然资源和规划局", "自然资源局"), ("财政金融局", "财金局"),
+    ("委员会", "委"),
+)
+PUNCT = re.compile(r"[\s\W_]+")
+LEVEL_WORD = re.compile(r"^[省市区县旗](?=(人民)?政府)")
+
+
+@cache
+def _t2s():
+    import opencc  # imported lazily: not every caller needs it
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _locate(text: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """(adcode, province, city, county) that cpca finds in the text; None where not found."""
+    import cpca  # heavy (loads its area table once); imported only when a key is needed
+
+    row = cpca.transform([text]).iloc[0]
+
+    def clean(x: object) -> str | None:
+        return x if isinstance(x, str) and x else None
+
+    return clean(row["adcode"]), clean(row["省"]), clean(row["市"]), clean(row["区"])
+
+
+def short_place(name: str) -> str:
+    """"芝罘区" → "芝罘", "宁夏回族自治区" → "宁夏": so a prefix "芝罘" is removed too."""
+    name = re.sub(r"(回族|维吾尔|壮族)?自治(区|州|县)$", "", name)
+    return re.sub(r"(省|市|区|县|旗|州|盟|地区)$", "", name) or name
+
+
+def normalize_name(name: str, places: list[str]) -> str:
+    """Agency name without leading place names, simplified, unified, no punctuation."""
+    text = PUNCT.sub("", _t2s().convert(name))
+    forms = sorted({f for p in places if p for f in (p, short_place(p)) if len(f) >= 2}, key=len, reverse=True)
+    while True:  # several places in a row: "烟台市芝罘区…"
+        form = next((f for f in forms if text.startswith(f) and len(text) > len(f)), None)
+        if form is None:
+            break
+        text = text[len(form):]
+    text = LEVEL_WORD.sub("", text)  # "县人民政府办公室" of 沭阳县 = "沭阳县政府办"
+    for long, short in VARIANTS:
+        text = text.replace(long, short)
+    return text
+
+
+def agency_key(record: Record) -> str:
+    meta = record.meta
+    agency = _t2s().convert(meta.agency or "")
+    region = meta.region
+    context = "".join(p for p in (region.province, region.city, region.county) if p and p not in agency)
+    adcode, province, city, county = _locate(context + agency) if (context + agency) else (None,) * 4
+    places = [province, city, county, region.province, region.city, region.county]
+    name = normalize_name(agency, places)
+    where = adcode or "/".join(p or "" for p in (region.province, region.city, region.county))
+    return f"{where}|{name}"
