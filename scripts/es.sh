@@ -25,7 +25,7 @@ STARTUP_LOG="$ES_DIR/logs/startup.log"
 
 # Cluster health is yellow or green (a single node never gets replicas: yellow is normal).
 healthy() {
-  curl -fsS --max-time 5 "$URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(yellow|green)"'
+  curl -fsS --max-time 5 "$URL/_cluster/health" 2>/dev/null | grep -E '"status":"(yellow|green)"' >/dev/null
 }
 
 show_log_tail() {

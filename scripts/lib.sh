@@ -84,21 +84,25 @@ live_pid() {
 }
 
 # stop_pid NAME PIDFILE [TIMEOUT]: SIGTERM, wait, then SIGKILL; removes the pidfile.
+# When the process leads its own process group (started with setsid), the whole group
+# is signalled, so children such as Celery's pool processes go too.
 stop_pid() {
-  local name="$1" f="$2" timeout="${3:-30}" pid i
+  local name="$1" f="$2" timeout="${3:-30}" pid i target
   if ! pid="$(live_pid "$f")"; then
     rm -f "$f"
     info "$name 未在运行" "$name is not running"
     return 0
   fi
-  kill "$pid" 2>/dev/null || true
+  target="$pid"
+  [[ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" == "$pid" ]] && target="-$pid"
+  kill -TERM -- "$target" 2>/dev/null || true
   for ((i = 0; i < timeout * 5; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    kill -0 -- "$target" 2>/dev/null || break
     sleep 0.2
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if kill -0 -- "$target" 2>/dev/null; then
     warn "$name (pid $pid) 未在 ${timeout}s 内退出，强制结束" "$name (pid $pid) did not exit in ${timeout}s, sending SIGKILL"
-    kill -9 "$pid" 2>/dev/null || true
+    kill -KILL -- "$target" 2>/dev/null || true
     sleep 0.5
   fi
   rm -f "$f"

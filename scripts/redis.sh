@@ -13,7 +13,7 @@ REDIS_DIR="${REDIS_DIR:-var/redis-$REDIS_PORT}"
 PIDFILE="$REDIS_DIR/redis.pid"
 LOGFILE="$REDIS_DIR/redis.log"
 
-ping() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
+ping() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep PONG >/dev/null; }
 
 cmd_start() {
   local pid i

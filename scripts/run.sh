@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Run the whole system on this machine:
+#   scripts/run.sh [start] [--no-samples]   set up, start everything, print the URLs
+#   scripts/run.sh stop                     stop everything started here
+#   scripts/run.sh status                   show what runs
+# Starting again while things run starts nothing twice (pidfiles in var/run/).
+# Environment: INGEST_PORT (8000), SEARCH_PORT (8001), REDIS_PORT (6379), ES_PORT (9200);
+# the NIANBAO_* settings default to match them.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+INGEST_PORT="${INGEST_PORT:-8000}"
+SEARCH_PORT="${SEARCH_PORT:-8001}"
+export REDIS_PORT="${REDIS_PORT:-6379}"
+export ES_PORT="${ES_PORT:-9200}"
+export NIANBAO_REDIS_URL="${NIANBAO_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
+export NIANBAO_ES_URL="${NIANBAO_ES_URL:-http://127.0.0.1:$ES_PORT}"
+export NIANBAO_INGEST_URL="${NIANBAO_INGEST_URL:-http://127.0.0.1:$INGEST_PORT}"
+export NIANBAO_SEARCH_URL="${NIANBAO_SEARCH_URL:-http://127.0.0.1:$SEARCH_PORT}"
+
+RUN_DIR="$ROOT/var/run"
+LOG_DIR="$ROOT/var/log"
+STAGES=(normalize parse validate index)
+API_WAIT_SECONDS="${API_WAIT_SECONDS:-90}"
+FAILED=0
+declare -A LOG_OFFSET=()   # log size before each start, to read only this run's lines
+
+# start_bg NAME PORT|- CMD...: start CMD in its own session (setsid) unless its pidfile is live.
+start_bg() {
+  local name="$1" port="$2" pid
+  shift 2
+  if pid="$(live_pid "$RUN_DIR/$name.pid")"; then
+    info "$name 已在运行 (pid $pid)，跳过" "$name already running (pid $pid), not starting another"
+    return 0
+  fi
+  if [[ "$port" != - ]] && port_open "$port"; then
+    die "端口 $port 已被其他程序占用 ($name 无法启动)" "port $port is used by another program ($name cannot start)"
+  fi
+  info "启动 $name (日志 var/log/$name.log)" "starting $name (log var/log/$name.log)"
+  printf '\n===== %s start: %s =====\n' "$(date '+%F %T')" "$*" >>"$LOG_DIR/$name.log"
+  LOG_OFFSET[$name]="$(stat -c %s "$LOG_DIR/$name.log")"
+  setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+# wait_http NAME URL: wait until NAME answers at URL; 2xx is ready, another status is a warning.
+wait_http() {
+  local name="$1" url="$2" code deadline=$((SECONDS + API_WAIT_SECONDS))
+  while ((SECONDS < deadline)); do
+    if ! live_pid "$RUN_DIR/$name.pid" >/dev/null; then
+      tail -n 30 "$LOG_DIR/$name.log" >&2 || true
+      warn "$name 已退出 (日志 var/log/$name.log)" "$name exited (log var/log/$name.log)"
+      FAILED=1
+      return 1
+    fi
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)"
+    if [[ "$code" == 2?? ]]; then
+      info "$name 就绪 ($url)" "$name ready ($url)"
+      return 0
+    elif [[ "$code" != 000 ]]; then
+      warn "$name 已响应，但 $url 返回 HTTP $code" "$name answers, but $url returned HTTP $code"
+      FAILED=1
+      return 1
+    fi
+    sleep 1
+  done
+  warn "$name 在 ${API_WAIT_SECONDS}s 内未响应 $url" "$name did not answer $url within ${API_WAIT_SECONDS}s"
+  FAILED=1
+  return 1
+}
+
+# wait_worker NAME: a worker has no port; it is ready when Celery logs "ready." after our start.
+wait_worker() {
+  local name="$1" deadline=$((SECONDS + API_WAIT_SECONDS))
+  [[ -n "${LOG_OFFSET[$name]:-}" ]] || return 0   # already running before this call
+  while ((SECONDS < deadline)); do
+    if tail -c "+$((LOG_OFFSET[$name] + 1))" "$LOG_DIR/$name.log" | grep ' ready\.' >/dev/null; then
+      info "$name 就绪" "$name ready"
+      return 0
+    fi
+    if ! live_pid "$RUN_DIR/$name.pid" >/dev/null; then
+      tail -n 20 "$LOG_DIR/$name.log" >&2 || true
+      warn "$name 已退出 (日志 var/log/$name.log)" "$name exited (log var/log/$name.log)"
+      FAILED=1
+      return 1
+    fi
+    sleep 1
+  done
+  warn "$name 在 ${API_WAIT_SECONDS}s 内未就绪 (日志 var/log/$name.log)" "$name not ready within ${API_WAIT_SECONDS}s (log var/log/$name.log)"
+  FAILED=1
+  return 1
+}
+
+# nianbao_cli CMD...: run a `nianbao` sub-command; a missing command is a warning, not a crash.
+nianbao_cli() {
+  if [[ ! -x "$VENV/bin/nianbao" ]]; then
+    warn "找不到 .venv/bin/nianbao，跳过 'nianbao $*'" ".venv/bin/nianbao not found, skipping 'nianbao $*'"
+    FAILED=1
+    return 0
+  fi
+  info "运行 nianbao $*" "running nianbao $*"
+  if ! "$VENV/bin/nianbao" "$@"; then
+    warn "'nianbao $*' 失败，见上方输出" "'nianbao $*' failed, see the output above"
+    FAILED=1
+  fi
+}
+
+cmd_start() {
+  local samples=1 arg stage
+  for arg in "$@"; do
+    case "$arg" in
+      --no-samples) samples=0 ;;
+      *) die "未知参数: $arg" "unknown argument: $arg" 2 ;;
+    esac
+  done
+  bash "$ROOT/scripts/setup.sh"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  bash "$ROOT/scripts/redis.sh" start
+  bash "$ROOT/scripts/es.sh" start
+  nianbao_cli init-index
+
+  start_bg ingest "$INGEST_PORT" "$VENV/bin/uvicorn" services.ingest.app:app --host 127.0.0.1 --port "$INGEST_PORT"
+  start_bg search "$SEARCH_PORT" "$VENV/bin/uvicorn" services.search.app:app --host 127.0.0.1 --port "$SEARCH_PORT"
+  for stage in "${STAGES[@]}"; do
+    start_bg "worker-$stage" - "$VENV/bin/celery" -A shared.celery_app worker -Q "$stage" \
+      -n "$stage@%h" --concurrency 1 --loglevel INFO
+  done
+
+  wait_http ingest "http://127.0.0.1:$INGEST_PORT/api/v1/health" || true
+  wait_http search "http://127.0.0.1:$SEARCH_PORT/api/v1/search" || true
+  for stage in "${STAGES[@]}"; do
+    wait_worker "worker-$stage" || true
+  done
+  ((samples)) && nianbao_cli load-samples
+
+  cat <<EOF
+
+  年报系统已启动 / Nianbao is running
+    界面 / UI                          http://127.0.0.1:$SEARCH_PORT/
+    检索 API 文档 / search API docs     http://127.0.0.1:$SEARCH_PORT/docs
+    采集 API 文档 / ingest API docs     http://127.0.0.1:$INGEST_PORT/docs
+    Elasticsearch                      $NIANBAO_ES_URL
+    Redis                              $NIANBAO_REDIS_URL
+    日志 / logs                         var/log/  (ES: var/es-$ES_PORT/logs/, Redis: var/redis-$REDIS_PORT/redis.log)
+    停止 / stop                         scripts/run.sh stop
+
+EOF
+  if ((FAILED)); then
+    die "部分组件未正常启动，见上方警告" "some parts did not start cleanly, see the warnings above"
+  fi
+}
+
+cmd_stop() {
+  local stage
+  for stage in "${STAGES[@]}"; do
+    stop_pid "worker-$stage" "$RUN_DIR/worker-$stage.pid" 30
+  done
+  stop_pid search "$RUN_DIR/search.pid" 15
+  stop_pid ingest "$RUN_DIR/ingest.pid" 15
+  bash "$ROOT/scripts/es.sh" stop
+  bash "$ROOT/scripts/redis.sh" stop
+}
+
+cmd_status() {
+  local name pid rc=0
+  for name in ingest search "${STAGES[@]/#/worker-}"; do
+    if pid="$(live_pid "$RUN_DIR/$name.pid")"; then
+      info "$name 运行中 (pid $pid)" "$name running (pid $pid)"
+    else
+      info "$name 未运行" "$name not running"
+      rc=3
+    fi
+  done
+  bash "$ROOT/scripts/redis.sh" status || rc=3
+  bash "$ROOT/scripts/es.sh" status >/dev/null || rc=3
+  return "$rc"
+}
+
+case "${1:-start}" in
+  start) shift || true; cmd_start "$@" ;;
+  --no-samples) cmd_start "$@" ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 [start] [--no-samples] | stop | status" >&2; exit 2 ;;
+esac

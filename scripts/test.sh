@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# THE test command: set up, then run pytest with any arguments given.
+#   scripts/test.sh                 the whole suite
+#   scripts/test.sh -k parser -x    any pytest arguments
+# Integration tests start their own Redis/Elasticsearch on test ports through scripts/redis.sh
+# and scripts/es.sh (see tests/integration/stack.py). JUnit XML goes to test-artifacts/junit.xml.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+bash "$ROOT/scripts/setup.sh" || die "环境准备失败 (scripts/setup.sh)" "setup failed (scripts/setup.sh)"
+mkdir -p test-artifacts
+
+# If we are interrupted, pytest may not reach its teardown: stop the test servers ourselves.
+cleanup() {
+  REDIS_PORT="${NIANBAO_TEST_REDIS_PORT:-6390}" REDIS_DIR="var/test/redis-${NIANBAO_TEST_REDIS_PORT:-6390}" \
+    bash "$ROOT/scripts/redis.sh" stop >/dev/null 2>&1 || true
+  ES_PORT="${NIANBAO_TEST_ES_PORT:-9250}" ES_DIR="var/test/es-${NIANBAO_TEST_ES_PORT:-9250}" \
+    bash "$ROOT/scripts/es.sh" stop >/dev/null 2>&1 || true
+}
+trap 'cleanup; exit 130' INT TERM
+
+"$VENV/bin/pytest" --junitxml=test-artifacts/junit.xml "$@" </dev/null &
+wait $! ; rc=$?
+
+case "$rc" in
+  0) ;;
+  5) die "pytest 没有收集到任何测试 (退出码 5)" "pytest collected no tests (exit code 5)" 1 ;;
+  *) warn "测试失败 (pytest 退出码 $rc)" "tests failed (pytest exit code $rc)" ;;
+esac
+exit "$rc"
