@@ -1,9 +1,48 @@
-"""Normalize stage: raw bytes → NormalizedDoc (encoding, format extraction, OpenCC, half-width)."""
+"""Normalize stage: raw bytes → NormalizedDoc.
+
+bytes → (sniff, pick an extractor: text / html / docx / pdf) → blocks of text and tables → character
+clean-up (half-width, spaces, spaced-out labels) → traditional → simplified (OpenCC t2s) when the text is
+traditional. Anything that cannot be processed raises ProcessingError with a stable code (see errors.py).
+"""
 from __future__ import annotations
 
-from shared.document import NormalizedDoc
+from shared.document import NormalizedDoc, Table
+
+from . import chinese, errors, manager
+from .extractors import Block
+from .render import render
+from .textnorm import normalize_cell, normalize_text
+
+__all__ = ["normalize"]
+
+
+def _clean(block: Block) -> Block:
+    if isinstance(block, Table):
+        return Table(rows=[[normalize_cell(c) for c in row] for row in block.rows])
+    return normalize_text(block)
+
+
+def _simplify_table(table: Table) -> Table:
+    # One OpenCC call per table: cells are single-line after normalize_cell, so "\n" separates them safely.
+    width = len(table.rows[0]) if table.rows else 0
+    cells = chinese.to_simplified("\n".join(c for row in table.rows for c in row)).split("\n")
+    if width == 0 or len(cells) != width * len(table.rows):
+        return Table(rows=[[chinese.to_simplified(c) for c in row] for row in table.rows])
+    return Table(rows=[cells[i:i + width] for i in range(0, len(cells), width)])
 
 
 def normalize(data: bytes, doc_id: str, filename: str | None = None, content_type: str | None = None,
               source_url: str | None = None) -> NormalizedDoc:
-    raise NotImplementedError  # filled in by the normalize package
+    fmt, extracted = manager.extract(data, filename=filename, content_type=content_type)
+    original_text = render(extracted.blocks)
+    blocks = [_clean(b) for b in extracted.blocks]
+    text = render(blocks)
+    if not text.strip():
+        raise errors.empty()
+    traditional = chinese.is_traditional(text)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    if traditional:
+        text = chinese.to_simplified(text)
+        tables = [_simplify_table(t) for t in tables]
+    return NormalizedDoc(id=doc_id, format=fmt, encoding=extracted.encoding, traditional=traditional, text=text,
+                         original_text=original_text, tables=tables, filename=filename, source_url=source_url)

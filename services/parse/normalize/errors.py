@@ -1,0 +1,47 @@
+"""The normalize stage's failure catalogue: one stable code per reason, message Chinese first with English beside."""
+from __future__ import annotations
+
+from shared.errors import ProcessingError
+
+
+def empty() -> ProcessingError:
+    return ProcessingError("empty", "文档为空", "empty document")
+
+
+def binary() -> ProcessingError:
+    return ProcessingError("binary", "二进制数据，无法识别为文本", "binary data, not recognisable as text")
+
+
+def undecodable(detail: str = "") -> ProcessingError:
+    suffix = f" ({detail})" if detail else ""
+    return ProcessingError("undecodable", "无法识别文本编码" + suffix, "cannot determine the text encoding" + suffix)
+
+
+def unsupported(kind_zh: str, kind_en: str) -> ProcessingError:
+    return ProcessingError("unsupported_format", f"不支持的格式：{kind_zh}", f"unsupported format: {kind_en}")
+
+
+def no_text_layer() -> ProcessingError:
+    return ProcessingError("no_text_layer", "无文本层（扫描件？需先 OCR）", "no text layer (scanned? needs OCR first)")
+
+
+def no_text() -> ProcessingError:
+    return ProcessingError("no_text", "文档中没有可提取的文字", "no extractable text in the document")
+
+
+def encrypted_pdf() -> ProcessingError:
+    return ProcessingError("encrypted", "PDF 已加密，无法读取", "PDF is encrypted")
+
+
+def corrupt(fmt: str, detail: str = "") -> ProcessingError:
+    suffix = f": {detail}" if detail else ""
+    return ProcessingError(f"corrupt_{fmt}", f"{fmt.upper()} 文件损坏或不完整{suffix}",
+                           f"{fmt.upper()} file is corrupt or truncated{suffix}")
+
+
+def too_large(what_zh: str, what_en: str) -> ProcessingError:
+    return ProcessingError("too_large", f"文档超出处理上限：{what_zh}", f"document exceeds a processing limit: {what_en}")
+
+
+def html_too_deep() -> ProcessingError:
+    return ProcessingError("html_too_deep", "HTML 嵌套过深，无法解析", "HTML nested too deeply to parse")

@@ -1,0 +1,78 @@
+"""What every extractor shares: the probe it is scored on, the blocks it returns, the class contract."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import ClassVar, Literal
+
+from shared.document import Table
+
+from .. import encoding
+
+# A block is a piece of text (one or more lines) or a structured table, in document order.
+Block = str | Table
+
+
+@dataclass
+class Extracted:
+    blocks: list[Block]
+    encoding: str | None = None
+
+
+@dataclass
+class Probe:
+    """The raw bytes plus the caller's hints. Text decoding is done at most once, on demand, and its failure
+    is kept so each text-based extractor sees the same verdict."""
+
+    data: bytes
+    filename: str | None = None
+    content_type: str | None = None
+    _decoded: tuple[str, str] | None = field(default=None, repr=False)
+    _decode_error: Exception | None = field(default=None, repr=False)
+
+    @property
+    def extension(self) -> str:
+        return PurePath(self.filename).suffix.lower().lstrip(".") if self.filename else ""
+
+    @property
+    def mime(self) -> str:
+        return (self.content_type or "").split(";", 1)[0].strip().lower()
+
+    def decoded(self) -> tuple[str, str]:
+        """(text, encoding); raises the decoding ProcessingError."""
+        if self._decoded is None and self._decode_error is None:
+            try:
+                self._decoded = encoding.decode(self.data, encoding.declared_charsets(self.data, self.content_type))
+            except Exception as exc:  # kept and re-raised: the verdict must not depend on who asks first
+                self._decode_error = exc
+        if self._decode_error is not None:
+            raise self._decode_error
+        assert self._decoded is not None
+        return self._decoded
+
+
+class Extractor(ABC):
+    """One format. `score` says how well the bytes match (0 = not at all); the manager runs the best."""
+
+    format: ClassVar[Literal["text", "html", "docx", "pdf"]]
+    MIME_TYPES: ClassVar[frozenset[str]] = frozenset()
+    EXTENSIONS: ClassVar[frozenset[str]] = frozenset()
+    HINT_BONUS: ClassVar[int] = 5  # filename/content type only break ties between content matches
+
+    @classmethod
+    def score(cls, probe: Probe) -> int:
+        base = cls.sniff(probe)
+        if base <= 0:
+            return 0
+        hinted = probe.mime in cls.MIME_TYPES or probe.extension in cls.EXTENSIONS
+        return base + (cls.HINT_BONUS if hinted else 0)
+
+    @classmethod
+    @abstractmethod
+    def sniff(cls, probe: Probe) -> int:
+        """Content match score from the bytes alone."""
+
+    @abstractmethod
+    def extract(self, probe: Probe) -> Extracted:
+        """Blocks in document order; raises ProcessingError when the document cannot be read."""

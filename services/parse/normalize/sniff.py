@@ -1,0 +1,96 @@
+"""Byte sniffing: what a payload really is, whatever its filename or content type claims."""
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+# Formats we recognise only to refuse them with a clear message: (magic prefix, zh, en).
+_REFUSED_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG 图片", "JPEG image"),
+    (b"GIF87a", "GIF 图片", "GIF image"),
+    (b"GIF89a", "GIF 图片", "GIF image"),
+    (b"II*\x00", "TIFF 图片", "TIFF image"),
+    (b"MM\x00*", "TIFF 图片", "TIFF image"),
+    (b"BM", "BMP 图片", "BMP image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文档（.doc/.xls，请另存为 DOCX 或 PDF）",
+     "legacy Office document (.doc/.xls; save as DOCX or PDF)"),
+    (b"{\\rtf", "RTF 文档", "RTF document"),
+    (b"\x1f\x8b", "gzip 压缩包", "gzip archive"),
+    (b"Rar!\x1a\x07", "RAR 压缩包", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "7z archive"),
+    (b"BZh", "bzip2 压缩包", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz 压缩包", "xz archive"),
+    (b"%!PS", "PostScript 文档", "PostScript document"),
+    (b"\x7fELF", "可执行文件", "executable"),
+    (b"MZ", "可执行文件", "executable"),
+    (b"OTTO", "字体文件", "font file"),
+)
+_BMP_RX = re.compile(rb"BM.{4}\x00\x00\x00\x00", re.S)  # "BM" alone is too weak: also check reserved bytes
+_WEBP_RX = re.compile(rb"RIFF.{4}WEBP", re.S)
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def refused_kind(data: bytes) -> tuple[str, str] | None:
+    """(zh, en) description when the bytes are a known binary format we do not process."""
+    head = data[:16]
+    if _WEBP_RX.match(head):
+        return "WebP 图片", "WebP image"
+    for magic, zh, en in _REFUSED_MAGIC:
+        if head.startswith(magic):
+            if magic == b"BM" and not _BMP_RX.match(head):
+                continue
+            if magic == b"MZ" and b"This program" not in data[:512]:
+                continue
+            return zh, en
+    return None
+
+
+def is_pdf(data: bytes) -> bool:
+    # The header may sit after some junk bytes; readers accept it within the first KiB.
+    return b"%PDF-" in data[:1024]
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] in ZIP_MAGIC
+
+
+def zip_names(data: bytes) -> list[str] | None:
+    """Member names of a zip, or None when the central directory cannot be read (corrupt/truncated)."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            return zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+
+
+def looks_like_docx(data: bytes) -> bool:
+    """A zip holding word/document.xml. A truncated one (no central directory) still names its members in the
+    local headers, so look for the name in the raw bytes too: that turns it into 'corrupt DOCX', not 'a zip'."""
+    if not is_zip(data):
+        return False
+    names = zip_names(data)
+    if names is not None:
+        return "word/document.xml" in names
+    return b"word/" in data[:1 << 20]
+
+
+_HTML_START_RX = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|span|section|article|h[1-6]|br)\b",
+    re.I | re.S,
+)
+_HTML_ANYWHERE_RX = re.compile(r"<(?:html|body|table)\b[^>]*>", re.I)
+_TAG_RX = re.compile(r"</?(?:p|div|td|tr|span|br|table|font|li|a)\b[^>]*>", re.I)
+
+
+def looks_like_html(text: str) -> bool:
+    """HTML by its tags, not by its name: a document that starts with markup, or has an <html>/<body>/<table>
+    element and is dense in tags. Plain text that merely contains a stray comment or tag stays text."""
+    head = text[:4096]
+    if _HTML_START_RX.match(head):
+        return True
+    if _HTML_ANYWHERE_RX.search(head):
+        return len(_TAG_RX.findall(text[:65536])) >= 5
+    return False
