@@ -71,11 +71,10 @@ def sentences(text: str) -> list[str]:
     return [s for s in SENTENCE_END.split(joined) if s]
 
 
-def clause(sent: str, start: int, end: int) -> str:
-    """The clause (between commas/colons) holding sent[start:end], for quoting in the message."""
-    left = max(sent.rfind(c, 0, start) for c in CLAUSE_SEP) + 1
+def quote(sent: str, start: int, end: int) -> str:
+    """From where the count's own text starts to the end of its clause, for the message."""
     rights = [i for i in (sent.find(c, end) for c in CLAUSE_SEP) if i != -1]
-    return sent[left:min(rights) if rights else len(sent)]
+    return sent[start:min(rights) if rights else len(sent)].lstrip(CLAUSE_SEP + "、")
 
 
 def is_government(record: Record) -> bool:
@@ -123,15 +122,13 @@ def statements(record: Record) -> list[Statement]:
         start = 0
         for m in COUNT.finditer(sent):
             segment, before = sent[start:m.start()], sent[:m.start()]
-            start = m.end()
             if SUBSET.search(segment):
                 break  # 其中/含/分别: everything after is a breakdown, not a total
-            if m.group(2) or _excluded(segment, before, year, government):
-                continue
-            metric = _metric(segment)
+            metric = None if m.group(2) or _excluded(segment, before, year, government) else _metric(segment)
             if metric:
                 out.append(Statement(metric, int(m.group(1).replace(",", "")),
-                                     clause(sent, m.start(), m.end())))
+                                     quote(sent, start, m.end())))
+            start = m.end()
     return out
 
 
