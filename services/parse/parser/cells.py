@@ -1,0 +1,88 @@
+"""Cell text → value, and the value tokens of a row's text segment.
+
+A segment is the text between one row label and the next. It holds the row's cells in whatever
+layout the report used (" | " cells, one per line, tab/space columns, or digits run together),
+plus stray label fragments and narrative that must not be read as cells.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import CJK, is_cjk
+
+Value = int | float | None
+
+# A number (optionally signed, decimal, with a unit as printed in cells: "3168.0656(万元)",
+# "251000元"), or a null marker. Order matters: "-3" is a number, a lone "-" is null.
+_TOKEN = re.compile(
+    r"(?P<num>[+-]?\d+(?:\.\d+)?)(?P<unit>[ ]?\(?(?:万元|元)\)?)?"
+    r"|(?P<null>不适用|无|/|—+|-+|–)"
+)
+# A year, date, document number, percentage or a count with its unit ("74件") is narrative, and a
+# digit before "1." / "1、" + label is list numbering: neither is a cell.
+_NOT_A_CELL_AFTER = re.compile(r"[ ]?(?:[年月日号%件条个项次篇期人家起份]|[.、][ ]?[" + CJK + r"])")
+# Narrative after the row's cells: a run of ideographs this long ends the row.
+_PROSE = re.compile(rf"[{CJK}]{{4,}}")
+NULL_MARKERS = frozenset({"无", "不适用", "/", "-", "—", "–"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    raw: str          # text as printed, e.g. "3168.0656(万元)", "-3", "无"
+    value: Value      # None for null markers
+    splittable: bool  # a bare multi-digit run that may be several cells run together
+
+
+def value_of(raw: str, money: bool = False) -> Value:
+    """Value of one printed cell; None for empty cells and null markers (never 0)."""
+    s = raw.strip()
+    if not s:
+        return None
+    m = _TOKEN.fullmatch(s) or _TOKEN.search(s)
+    if m is None or m.group("null"):
+        return None
+    return _number(m.group("num"), m.group("unit") or "", money)
+
+
+def _number(num: str, unit: str, money: bool) -> int | float:
+    v: int | float = float(num) if "." in num else int(num)
+    if money and "元" in unit and "万" not in unit:
+        v = round(v / 10000, 10)  # "251000元" in a 万元 column
+    return v
+
+
+def tokens(segment: str, money: bool = False, stop_at_prose: bool = True) -> list[Token]:
+    """The cell tokens of a row segment, in order. Digits glued to a preceding ideograph
+    ("数据1"), years/dates and leftover list numbering ("1.属于…") are not cells; null markers
+    count only when they stand alone (not the 无 of "无法提供")."""
+    out: list[Token] = []
+    end = len(segment)
+    for m in _TOKEN.finditer(segment):
+        if m.start() >= end:
+            break
+        s, e = m.start(), m.end()
+        before = segment[s - 1] if s > 0 else ""
+        after = segment[e] if e < len(segment) else ""
+        if m.group("null"):
+            if (s > 0 and is_cjk(before)) or is_cjk(after) or (after.isdigit() and m.group("null")[0] in "-–"):
+                continue
+            out.append(Token(m.group(), None, False))
+        else:
+            if s > 0 and (is_cjk(before) or before.isalpha()):
+                continue
+            if _NOT_A_CELL_AFTER.match(segment, e):
+                continue
+            num, unit = m.group("num"), m.group("unit") or ""
+            out.append(Token(m.group().strip(), _number(num, unit, money),
+                             num.isdigit() and len(num) > 1 and not unit))
+        if stop_at_prose and len(out) == 1:
+            p = _PROSE.search(segment, e)
+            if p:
+                end = p.start()
+    return out
+
+
+def raw_needed(tok: Token) -> bool:
+    """Whether a cell's printed text says more than its value (null marker, unit, sign, decimal)."""
+    return not tok.raw.isdigit()

@@ -1,0 +1,36 @@
+"""Counts stated in the narrative ("全年共收到信息公开申请7件", "公开发布政务信息860条")."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from shared.record import Figure
+
+from .sections import Heading
+
+_FIGURE = re.compile(
+    r"(?P<label>[\u4e00-\u9fff“”\"]{2,24})[ ]?(?P<value>\d+(?:\.\d+)?)[ ]?"
+    r"(?P<unit>人次|万元|件|条|篇|次|期|个|项|场|份|起|家|名|人|元)"
+)
+_LEAD = re.compile(r"^(?:全年|全县|全市|全区|全局|今年|本年度?|年内|我局|我办|我区|我县|我市|我委|我单位|"
+                   r"共计?|累计|合计|其中|已|均|先后|通过|并|另|还|再|又|在)+")
+_TRAIL = re.compile(r"(?:共计?|达到?|为|约|计|累计|合计|总数|数量)+$")
+_SENT_END = re.compile(r"[。;!?\n]")
+
+
+def figures(text: str, headings: list[Heading]) -> list[Figure]:
+    starts = [h.start for h in headings]
+    out: list[Figure] = []
+    for m in _FIGURE.finditer(text):
+        lab = _TRAIL.sub("", _LEAD.sub("", m.group("label").strip("“”\"")))
+        if len(lab) < 2:
+            continue
+        s = m.start()
+        a = max((x.end() for x in _SENT_END.finditer(text, max(0, s - 200), s)), default=max(0, s - 200))
+        e = _SENT_END.search(text, m.end())
+        ctx = text[a:e.end() if e and e.end() - m.end() < 200 else m.end() + 60].strip()
+        i = bisect_right(starts, s) - 1
+        num = m.group("value")
+        out.append(Figure(label=lab, value=float(num) if "." in num else int(num), unit=m.group("unit"),
+                          section=headings[i].no if i >= 0 else None, context=ctx))
+    return out

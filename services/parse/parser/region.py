@@ -1,0 +1,89 @@
+"""Region and administrative level of the issuing body, completed from the gazetteer (cpca):
+"硚口区城管执法局" → 湖北省 / 武汉市 / 硚口区."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import cpca  # loads its address automaton once, at import
+
+from shared.record import Region
+
+# Areas the gazetteer does not list, as the reports name them.
+_SPECIAL: dict[str, tuple[str, str | None, str | None]] = {
+    "平潭综合实验区": ("福建省", "平潭综合实验区", None),
+}
+_NOT_A_CITY = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_SUFFIX = re.compile(r"(?:省|市|特别行政区|自治区|自治州|地区|盟|县|区|旗)$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}?[县区市旗]")
+_TOWNSHIP = re.compile(r"街道|(?<!城)[乡镇](?:人民政府|政府|办事处|党委)|(?<!城)[乡镇]$")
+
+
+def _lookup(s: str) -> Region | None:
+    for name, (p, c, k) in _SPECIAL.items():
+        if name in s:
+            return Region(province=p, city=c, county=k)
+    r = cpca._get_one_addr(s, False, {})  # the record-level function behind cpca.transform, minus pandas
+    p, c, k = r.get("省"), r.get("市"), r.get("区")
+    names = [n for n in (p, c, k) if n and n not in _NOT_A_CITY]
+    # cpca also matches one-character abbreviations ("县" → 重庆市/县): keep only what the text names.
+    if not any(n in s or (len(_SUFFIX.sub("", n)) >= 2 and _SUFFIX.sub("", n) in s) for n in names):
+        return None
+    if c in _NOT_A_CITY:
+        c = p if k else None  # districts of 直辖市: the municipality is also the city
+    return Region(province=p, city=c, county=k)
+
+
+def find_region(*texts: str | None) -> Region:
+    for t in texts:
+        if t:
+            r = _lookup(t)
+            if r is not None:
+                return r
+    return Region()
+
+
+@lru_cache(maxsize=1)
+def _one_off() -> dict[str, list[str]]:
+    """County/city names keyed with one character masked, for OCR confusables (沐阳县 → 沭阳县)."""
+    idx: dict[str, list[str]] = {}
+    for a in cpca.ad_2_addr_dict.values():
+        if a.rank == 0:
+            continue
+        n = a.name
+        for i in range(len(n) - 1):  # the suffix (县/区/市) is never the misread part
+            idx.setdefault(n[:i] + "?" + n[i + 1:], []).append(n)
+    return idx
+
+
+def correct_place(agency: str) -> tuple[str, str] | None:
+    """(misread, corrected) for the agency's leading place name when it is unknown to the
+    gazetteer and exactly one listed name differs from it by one character; else None."""
+    m = _PLACE.match(agency)
+    if not m or _lookup(m.group()) is not None or any(k in agency for k in _SPECIAL):
+        return None
+    name = m.group()
+    found = {c for i in range(len(name) - 1) for c in _one_off().get(name[:i] + "?" + name[i + 1:], [])}
+    if len(found) != 1:
+        return None
+    return name, found.pop()
+
+
+def level(agency: str | None, region: Region) -> str | None:
+    if not agency:
+        return None
+    if _TOWNSHIP.search(agency):
+        return "township"
+    if region.county and (region.county in agency or _SUFFIX.sub("", region.county) in agency):
+        return "county"
+    if region.city and (region.city in agency or _SUFFIX.sub("", region.city) in agency):
+        return "city"
+    if region.province and (region.province in agency or _SUFFIX.sub("", region.province) in agency):
+        return "province"
+    if re.search(r"[区县](?:人民政府|政府|[\u4e00-\u9fff]*局)", agency):
+        return "county"
+    if "市" in agency:
+        return "city"
+    if "省" in agency:
+        return "province"
+    return None

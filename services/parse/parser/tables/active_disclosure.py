@@ -1,0 +1,47 @@
+"""二、主动公开政府信息情况 (第二十条): rows and cells of both templates."""
+from __future__ import annotations
+
+import re
+
+from shared.record import AD_KEYS
+
+from ..narrative import best_supported, stated_numbers
+from ..rows import label
+from .base import RowSpec, TableResult, read_rows, store
+
+TABLE = "active_disclosure"
+_LABELS = {
+    "regulations": label("规章"),
+    "normative_documents": label("(?:行政)?规范性文件"),
+    "licensing": label("行政许可"),
+    "other_services": label("其他对外管理服务事项"),
+    "punishment": label("行政处罚"),
+    "enforcement": label("行政强制"),
+    "fees": label("行政事业性收费"),
+    "procurement": label("政府集中采购"),
+}
+_MONEY_ROWS = {"fees", "procurement"}
+_KEYWORD = {"regulations": re.compile("规章"), "normative_documents": re.compile("规范性文件")}
+
+
+def _stock_ok(v: list) -> bool:
+    """2021 规章/规范性文件: what is in force cannot be less than this year's net issue."""
+    issued, repealed, in_force = v
+    return None in v or in_force >= issued - repealed
+
+
+def parse(text: str, start: int, end: int, template: str, narrative: str) -> TableResult:
+    keys = AD_KEYS[template]
+    specs = []
+    for key, cols in keys.items():
+        money = key in _MONEY_ROWS and cols[-1] == "amount_wan_yuan"
+        check = _stock_ok if template == "2021" and len(cols) == 3 and key in _KEYWORD else None
+        specs.append(RowSpec(key, _LABELS[key], cols, money=money, check=check))
+    resolved, _ = read_rows(text, specs, start, end)
+    result = TableResult({})
+    for spec, res in zip(specs, resolved):
+        if res is not None and res.candidates and spec.key in _KEYWORD:
+            i = best_supported(res.candidates, stated_numbers(narrative, _KEYWORD[spec.key]))
+            res.values = list(res.candidates[i])
+        store(result, TABLE, spec.key, spec.cols, res)
+    return result

@@ -1,0 +1,68 @@
+"""What a table parser hands back, and the row-reading loop the three tables share."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..cells import Value, tokens
+from ..rows import locate, segments
+from ..split import Resolved, resolve
+
+
+@dataclass
+class Ambiguity:
+    where: str                       # record path of the row, e.g. "applications.new_received"
+    chosen: list[Value]
+    candidates: list[list[Value]]
+
+
+@dataclass
+class TableResult:
+    values: dict[str, dict[str, Value]]
+    raw: dict[str, str] = field(default_factory=dict)         # record path → printed text
+    ambiguities: list[Ambiguity] = field(default_factory=list)
+    rows_found: int = 0                                        # rows whose label and cells were read
+
+    @property
+    def readable(self) -> bool:
+        return self.rows_found > 0
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str
+    pattern: re.Pattern[str]
+    cols: tuple[str, ...]
+    money: bool = False                                        # last column is an amount in 万元
+    check: Callable[[list[Value]], bool] | None = None         # arithmetic a split must satisfy
+
+
+def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int
+              ) -> tuple[list[Resolved | None], list[str | None]]:
+    """Locate each row label in text[start:end] and read its cells."""
+    spans = locate(text, [s.pattern for s in specs], start, end)
+    segs = segments(text, spans, end)
+    out: list[Resolved | None] = []
+    for spec, seg in zip(specs, segs):
+        if seg is None:
+            out.append(None)
+            continue
+        toks = tokens(seg, money=spec.money)
+        out.append(resolve(toks, len(spec.cols), spec.check) if toks else None)
+    return out, segs
+
+
+def store(result: TableResult, table: str, key: str, cols: Sequence[str], res: Resolved | None) -> None:
+    """Put one row's cells into the result (nulls where the row was not read)."""
+    row = {c: None for c in cols}
+    if res is not None:
+        for c, v, r in zip(cols, res.values, res.raw):
+            row[c] = v
+            if r is not None:
+                result.raw[f"{table}.{key}.{c}"] = r
+        if res.candidates:
+            result.ambiguities.append(Ambiguity(f"{table}.{key}", list(res.values), res.candidates))
+        if any(v is not None for v in res.values) or any(r is not None for r in res.raw):
+            result.rows_found += 1
+    result.values[key] = row
