@@ -30,7 +30,9 @@ _NEWLINES_RX = re.compile(r"\r\n?")
 # Written gap by gap, starting with the literal space so the regex engine can skip ahead quickly: a gap goes
 # when the character before it is CJK with no CJK before that, and the one after it is CJK with none after.
 _SPACED_CJK_RX = re.compile(rf" (?<=[{_CJK}] )(?<![{_CJK}]..) ?(?=[{_CJK}](?![{_CJK}]))")
-_CELL_CJK_GAP_RX = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# In a cell, a gap next to CJK punctuation (、，。) is wrapping too: "三、 本年度" → "三、本年度".
+_CJK_OR_PUNCT = _CJK + "\u3000-\u303f\uff0c\u201c\u201d"
+_CELL_CJK_GAP_RX = re.compile(rf"(?<=[{_CJK_OR_PUNCT}])\s+(?=[{_CJK_OR_PUNCT}])")
 _WS_RX = re.compile(r"\s+")
 
 

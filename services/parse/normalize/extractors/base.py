@@ -76,3 +76,13 @@ class Extractor(ABC):
     @abstractmethod
     def extract(self, probe: Probe) -> Extracted:
         """Blocks in document order; raises ProcessingError when the document cannot be read."""
+
+
+def is_data_grid(grid: list[list[str]]) -> bool:
+    """A real table has at least two rows and two columns with content; anything less is a layout box
+    (a framed paragraph, a one-cell wrapper) whose text belongs in the running text."""
+    if len(grid) < 2:
+        return False
+    width = max((len(r) for r in grid), default=0)
+    filled = sum(1 for c in range(width) if any(c < len(r) and r[c].strip() for r in grid))
+    return filled >= 2

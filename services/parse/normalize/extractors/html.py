@@ -12,7 +12,7 @@ from shared.document import Table
 
 from .. import errors
 from ..sniff import looks_like_html
-from .base import Block, Extracted, Extractor, Probe
+from .base import Block, Extracted, Extractor, Probe, is_data_grid
 from .jsstrings import markup_from_script
 
 BLOCK_TAGS = frozenset({
@@ -200,7 +200,7 @@ class _Walker:
         if el.find(".//table") is not None:
             return False
         grid = table_grid(el, self.cell_text)
-        if sum(1 for row in grid for cell in row if cell.strip()) < 2:
+        if not is_data_grid(grid):
             return False
         self.flush()
         self.blocks.append(Table(rows=grid))

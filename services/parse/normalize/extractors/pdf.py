@@ -14,7 +14,7 @@ from shared.document import Table
 
 from .. import errors
 from ..sniff import is_pdf
-from .base import Block, Extracted, Extractor, Probe
+from .base import Block, Extracted, Extractor, Probe, is_data_grid
 
 MAX_PAGES = 300
 MIN_TEXT_CHARS = 20  # fewer visible characters than this in the whole file: a scan without a text layer
@@ -65,18 +65,16 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
 def page_blocks(page: Any) -> tuple[list[Block], int]:
     """(blocks in reading order, visible characters on the page)."""
     n_chars = sum(1 for ch in page.chars if not ch.get("text", " ").isspace())
-    tables = page.find_tables()
-    boxes = [t.bbox for t in tables]
+    tables = [(t, grid) for t in page.find_tables() if is_data_grid(grid := table_grid(t))]
+    boxes = [t.bbox for t, _ in tables]
     rest = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes)) if boxes else page
     items: list[tuple[float, Block]] = []
     for line in rest.extract_text_lines(return_chars=False):
         text = line["text"]
         if text.strip() and not _PAGE_NUMBER_RX.match(text):
             items.append((line["top"], text))
-    for table in tables:
-        grid = table_grid(table)
-        if grid:
-            items.append((table.bbox[1], Table(rows=grid)))
+    for table, grid in tables:
+        items.append((table.bbox[1], Table(rows=grid)))
     items.sort(key=lambda it: it[0])
     return [b for _, b in items], n_chars
 
@@ -99,6 +97,7 @@ class PdfExtractor(Extractor):
                     raise errors.too_large(f"超过 {MAX_PAGES} 页", f"more than {MAX_PAGES} pages")
                 for page in pdf.pages:
                     page_items, n = page_blocks(page)
+                    _continue_table(blocks, page_items)
                     blocks.extend(page_items)
                     visible += n
                     page.close()  # drop the page's cached layout objects: memory stays per-page
@@ -113,6 +112,16 @@ class PdfExtractor(Extractor):
         if visible < MIN_TEXT_CHARS:
             raise errors.no_text_layer()
         return Extracted(blocks=blocks)
+
+
+def _continue_table(blocks: list[Block], page_items: list[Block]) -> None:
+    """A table that runs over a page break comes back as two; when a page opens with a table as wide as the
+    one that closed the previous page, its rows continue that table."""
+    if blocks and page_items and isinstance(blocks[-1], Table) and isinstance(page_items[0], Table):
+        prev, head = blocks[-1], page_items[0]
+        if prev.rows and head.rows and len(prev.rows[0]) == len(head.rows[0]):
+            blocks[-1] = Table(rows=prev.rows + head.rows)
+            del page_items[0]
 
 
 def _is_encryption_error(exc: BaseException) -> bool:
