@@ -29,6 +29,19 @@ class Settings(BaseSettings):
     # Fault injection for the crash tests only: "parse=3" makes the parse stage sleep 3 s before
     # working, so a test can SIGKILL a worker while it holds a task. Empty in every deployment.
     debug_stage_delay: str = ""
+    # --- access control (services/ingest/auth.py, docs/webhooks.md) ------------------------------
+    # Ingest and admin endpoints want an API key when this is true, or as soon as any key was ever
+    # created. False by default so a fresh local checkout (scripts/run.sh, the test stack) works
+    # without keys; deployments set NIANBAO_REQUIRE_API_KEY=1.
+    require_api_key: bool = False
+    rate_limit: str = "600/minute"          # per API key and per webhook source; `limits` notation; keys may override
+    # --- webhooks (services/ingest/webhooks/) ----------------------------------------------------
+    webhook_sources_file: Path | None = None  # JSON or TOML: {source: {secrets, allow_hosts, allow_private}}
+    webhook_sources: str = ""                 # the same as inline JSON (used when no file is set)
+    webhook_tolerance_seconds: int = 300      # replay guard: |now - webhook-timestamp| must be below this
+    webhook_id_ttl_seconds: int = 86400       # remembered webhook-ids; always > the tolerance window
+    fetch_timeout_seconds: float = 20.0       # URL deliveries: connect/read timeout of the fetch
+    fetch_max_redirects: int = 3              # same-host redirects only
 
 
 @lru_cache

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.ingest.routers import admin, documents, health
+from services.ingest.webhooks import router as webhooks
 from shared.es_index import client, ensure_index
 
 log = logging.getLogger(__name__)
@@ -26,3 +27,4 @@ app = FastAPI(title="Nianbao ingest API / 年报接收接口", version="1.0", li
 app.include_router(documents.router)
 app.include_router(health.router)
 app.include_router(admin.router)
+app.include_router(webhooks.router)

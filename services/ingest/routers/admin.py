@@ -4,10 +4,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException
 
 from services.ingest.accept import enqueue
+from services.ingest.auth import require_scope
 from services.ingest.deps import get_status_store
 from shared.status import StatusStore
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+# Every admin endpoint wants a key with the `admin` scope (see services/ingest/auth.py).
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], dependencies=[Depends(require_scope("admin"))],
+                   responses={401: {"description": "需要 API 密钥 / API key required"},
+                              403: {"description": "需要 admin 权限 / admin scope required"}})
 
 
 @router.get("/deadletters", summary="死信列表 / documents that failed after their last retry")

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.ingest.accept import Accepted, EnqueueError, accept_bytes
+from services.ingest.auth import ApiKey, require_scope
+from services.ingest.limits import check_type
 from services.ingest.deps import get_status_store, get_storage
 from shared.settings import get_settings
 from shared.status import DocumentStatus, StatusStore
@@ -38,8 +40,10 @@ async def submit(request: Request,
                  filename: str | None = Query(None, max_length=512),
                  source_url: str | None = Query(None, max_length=2048),
                  storage: Storage = Depends(get_storage),
-                 statuses: StatusStore = Depends(get_status_store)):
+                 statuses: StatusStore = Depends(get_status_store),
+                 _key: ApiKey | None = Depends(require_scope("ingest"))):
     limit = get_settings().max_upload_bytes
+    check_type(filename, request.headers.get("content-type"))
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
         body = await _read_limited(request, limit + 64 * 1024)
@@ -58,6 +62,7 @@ async def submit(request: Request,
     else:
         data = await _read_limited(request, limit)
         ctype = ctype or None
+    check_type(filename, ctype)
     if not data:
         raise problem(422, "文档为空", "empty document")
     if len(data) > limit:

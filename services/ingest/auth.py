@@ -1,0 +1,136 @@
+"""API keys for the ingest and admin endpoints: created by `nianbao apikey create`, hashed at rest.
+
+A key reads `nbk_<key id>_<secret>`. Redis keeps, per key id, its name, scopes, optional rate limit and
+the SHA-256 of the whole key — never the key itself. The secret carries 256 random bits, so a fast hash
+is enough (no password stretching needed), and lookups go by hash, so no secret is ever compared.
+
+Keys are enforced when `require_api_key` is set, or as soon as any key was ever created (a marker
+outlives revocation): a fresh local setup works without keys, a configured one never silently opens.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Literal
+
+import redis
+from fastapi import Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from services.ingest.deps import get_status_store
+from services.ingest.limits import check_rate
+from shared.settings import get_settings
+from shared.status import now_iso
+
+Scope = Literal["ingest", "admin"]
+SCOPES: tuple[str, ...] = ("ingest", "admin")
+_KEYS = "nianbao:apikeys"            # hash: key id → ApiKey JSON
+_BY_HASH = "nianbao:apikey:sha256"   # hash: sha256(key) → key id
+_EVER = "nianbao:apikeys:ever"       # set once the first key is created; never removed
+PREFIX = "nbk_"
+
+
+class ApiKey(BaseModel):
+    id: str
+    name: str
+    scopes: list[Scope]
+    sha256: str
+    created_at: str
+    revoked_at: str | None = None
+    rate_limit: str | None = Field(None, description="e.g. '60/minute'; the setting `rate_limit` when empty")
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class KeyStore:
+    def __init__(self, r: redis.Redis) -> None:
+        self.r = r
+
+    def create(self, name: str, scopes: list[str], rate_limit: str | None = None) -> tuple[str, ApiKey]:
+        """Returns (the key in clear — shown once, never stored —, its record)."""
+        bad = [s for s in scopes if s not in SCOPES]
+        if bad or not scopes:
+            raise ValueError(f"unknown scopes {bad}; use {SCOPES}")
+        key_id = secrets.token_hex(4)
+        key = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+        rec = ApiKey(id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_hash(key),  # type: ignore[arg-type]
+                     created_at=now_iso(), rate_limit=rate_limit)
+        with self.r.pipeline() as p:
+            p.hset(_KEYS, key_id, rec.model_dump_json())
+            p.hset(_BY_HASH, rec.sha256, key_id)
+            p.set(_EVER, "1")
+            p.execute()
+        return key, rec
+
+    def list(self) -> list[ApiKey]:
+        return sorted((ApiKey.model_validate_json(v) for v in self.r.hvals(_KEYS)), key=lambda k: k.created_at)
+
+    def revoke(self, key_id: str) -> ApiKey | None:
+        raw = self.r.hget(_KEYS, key_id)
+        if raw is None:
+            return None
+        rec = ApiKey.model_validate_json(raw)
+        if rec.revoked_at is None:
+            rec.revoked_at = now_iso()
+            with self.r.pipeline() as p:
+                p.hset(_KEYS, key_id, rec.model_dump_json())
+                p.hdel(_BY_HASH, rec.sha256)
+                p.execute()
+        return rec
+
+    def lookup(self, key: str) -> ApiKey | None:
+        key_id = self.r.hget(_BY_HASH, _hash(key))
+        raw = self.r.hget(_KEYS, key_id) if key_id else None
+        rec = ApiKey.model_validate_json(raw) if raw else None
+        return rec if rec and rec.active else None
+
+    def enforced(self) -> bool:
+        return get_settings().require_api_key or bool(self.r.exists(_EVER))
+
+
+def key_store() -> KeyStore:
+    return KeyStore(get_status_store().r)
+
+
+def presented_key(request: Request) -> str | None:
+    """`Authorization: Bearer <key>` or `X-API-Key: <key>`."""
+    auth = request.headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip() or None
+    return request.headers.get("x-api-key") or None
+
+
+def _unauthorized(zh: str, en: str) -> HTTPException:
+    return HTTPException(401, f"{zh} / {en}", headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_scope(scope: Scope):
+    """A FastAPI dependency: a valid, unrevoked key with `scope` (admin keys may also ingest),
+    within its rate limit. Returns the key record, or None in open (local development) mode."""
+    def dep(request: Request, store: KeyStore = Depends(key_store)) -> ApiKey | None:
+        key = presented_key(request)
+        if key is None and not store.enforced():
+            return None
+        if key is None:
+            raise _unauthorized("缺少 API 密钥（Authorization: Bearer …）", "API key required (Authorization: Bearer …)")
+        rec = store.lookup(key)
+        if rec is None:
+            raise _unauthorized("API 密钥无效或已吊销", "invalid or revoked API key")
+        if scope not in rec.scopes and "admin" not in rec.scopes:
+            raise HTTPException(403, f"该密钥无 {scope} 权限 / this key lacks the `{scope}` scope")
+        check_rate(f"key:{rec.id}", rec.rate_limit)
+        return rec
+    return dep
+
+
+def describe(rec: ApiKey) -> dict:
+    d = json.loads(rec.model_dump_json(exclude={"sha256"}))
+    d["active"] = rec.active
+    return d

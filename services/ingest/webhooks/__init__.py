@@ -1,0 +1,1 @@
+"""Webhook-triggered ingestion following the Standard Webhooks specification (see docs/webhooks.md)."""
