@@ -17,8 +17,29 @@ TEMPLATE_NAME = "nianbao-reports"
 MAPPING_VERSION = 1
 
 
+ZH = "zh"
+CJK_BUILTIN = {"type": "cjk"}
+CJK_FALLBACK = {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "zh_bigrams"]}
+BIGRAM_FILTER = {"zh_bigrams": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                                "output_unigrams": True, "token_separator": ""}}
+
+
+def has_builtin_cjk(es: Elasticsearch) -> bool:
+    try:
+        es.indices.analyze(analyzer="cjk", text="年报")
+        return True
+    except Exception:  # noqa: BLE001 — 400 "failed to find global analyzer [cjk]"
+        return False
+
+
+def analysis_settings(builtin_cjk: bool) -> dict:
+    if builtin_cjk:
+        return {"analyzer": {ZH: CJK_BUILTIN}}
+    return {"analyzer": {ZH: CJK_FALLBACK}, "filter": BIGRAM_FILTER}
+
+
 def _text_kw() -> dict:
-    return {"type": "text", "analyzer": "cjk", "fields": {"kw": {"type": "keyword", "ignore_above": 512}}}
+    return {"type": "text", "analyzer": ZH, "fields": {"kw": {"type": "keyword", "ignore_above": 512}}}
 
 
 def _cells_mapping() -> dict[str, Any]:
@@ -43,10 +64,11 @@ def _cells_mapping() -> dict[str, Any]:
     }
 
 
-def index_body() -> dict[str, Any]:
+def index_body(builtin_cjk: bool = True) -> dict[str, Any]:
     kw = {"type": "keyword"}
     return {
-        "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"},
+        "settings": {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s",
+                     "analysis": analysis_settings(builtin_cjk)},
         "mappings": {
             "dynamic": "false",  # unknown keys are kept in _source but never change the mapping
             "properties": {
@@ -68,13 +90,13 @@ def index_body() -> dict[str, Any]:
                                               "filename": kw, "source_url": kw}},
                 }},
                 "sections": {"properties": {"no": {"type": "integer"}, "title": kw,
-                                            "text": {"type": "text", "analyzer": "cjk"}}},
-                "text": {"type": "text", "analyzer": "cjk"},
+                                            "text": {"type": "text", "analyzer": ZH}}},
+                "text": {"type": "text", "analyzer": ZH},
                 "figures": {"type": "nested", "properties": {
                     "label": _text_kw(), "value": {"type": "double"}, "unit": kw,
-                    "section": {"type": "integer"}, "context": {"type": "text", "analyzer": "cjk"}}},
+                    "section": {"type": "integer"}, "context": {"type": "text", "analyzer": ZH}}},
                 "findings": {"properties": {"rule": kw, "severity": kw, "where": kw,
-                                            "message": {"type": "text", "analyzer": "cjk"}}},
+                                            "message": {"type": "text", "analyzer": ZH}}},
                 "finding_count": {"type": "integer"},
                 **_cells_mapping(),
                 # The full record as produced by the pipeline, returned by GET /reports/{id}.
@@ -92,7 +114,7 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
     """Create the index template and the first versioned index behind the alias, if missing.
     Idempotent; returns the concrete index the alias points to."""
     alias = alias or get_settings().es_alias
-    body = index_body()
+    body = index_body(has_builtin_cjk(es))
     es.indices.put_index_template(name=alias, index_patterns=[f"{alias}-v*"], priority=100,
                                   template={"settings": body["settings"], "mappings": body["mappings"]})
     try:
