@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     webhook_id_ttl_seconds: int = 86400       # remembered webhook-ids; always > the tolerance window
     fetch_timeout_seconds: float = 20.0       # URL deliveries: connect/read timeout of the fetch
     fetch_max_redirects: int = 3              # same-host redirects only
+    # --- monitoring (shared/events.py, shared/events_index.py, docs/monitoring.md) --------------
+    events_enabled: bool = True               # pipeline events for Kibana; best effort, never fails a stage
+    events_prefix: str = "nianbao-events"     # daily indices <prefix>-YYYY.MM.DD
+    events_retention_days: int = 30           # older daily indices are deleted (0 = keep forever)
+    queue_sample_seconds: float = 15.0        # queue-depth samples written by the ingest API (0 = off)
+    kibana_url: str = "http://127.0.0.1:5601"
 
 
 @lru_cache
