@@ -53,7 +53,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"),
     files = _files(paths)
     accepted: dict[str, str] = {}
     dup = failed = 0
-    with httpx.Client(base_url=base, timeout=60) as c:
+    key = get_settings().api_key
+    with httpx.Client(base_url=base, timeout=60, headers={"Authorization": f"Bearer {key}"} if key else None) as c:
         for f in tqdm(files, desc="上传 / upload", unit="doc"):
             try:
                 r = c.post("/api/v1/documents", files={"file": (f.name, f.read_bytes())})
@@ -112,6 +113,96 @@ def load_samples(url: str = typer.Option(None, help="ingest API base URL"), forc
         typer.echo(f"索引已有 {n} 份年报，跳过示例 / index has {n} reports, samples skipped")
         return
     ingest([SAMPLES], url=url, wait=True, timeout=120)
+
+
+# --- API keys ------------------------------------------------------------------------------------
+apikey_app = typer.Typer(help="API 密钥（哈希存储，可吊销）/ API keys (stored hashed, revocable)", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
+
+
+def _keys():
+    from services.ingest.auth import KeyStore
+    from shared.status import StatusStore
+    return KeyStore(StatusStore().r)
+
+
+@apikey_app.command("create")
+def apikey_create(name: str = typer.Option(..., help="who uses the key"),
+                  scope: list[str] = typer.Option(["ingest"], help="ingest and/or admin (repeatable)"),
+                  rate_limit: str = typer.Option(None, help="e.g. 60/minute; default: setting rate_limit")) -> None:
+    """Create a key; it is printed once and only its hash is kept."""
+    try:
+        key, rec = _keys().create(name, scope, rate_limit)
+    except ValueError as e:
+        typer.echo(f"参数错误 / bad arguments: {e}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"密钥 {rec.id}（{','.join(rec.scopes)}）已创建，仅显示这一次 / key {rec.id} "
+               f"({','.join(rec.scopes)}) created; shown this once only:", err=True)
+    typer.echo(key)
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List keys (id, name, scopes, created, revoked) — never the keys themselves."""
+    from services.ingest.auth import describe
+    for rec in _keys().list():
+        typer.echo(json.dumps(describe(rec), ensure_ascii=False))
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(key_id: str = typer.Argument(..., help="the key id shown by `apikey list`")) -> None:
+    """Revoke a key: it stops working at once."""
+    rec = _keys().revoke(key_id)
+    if rec is None:
+        typer.echo(f"未找到密钥 / no such key: {key_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已吊销 / revoked: {rec.id} ({rec.name})")
+
+
+# --- reprocessing and re-indexing ----------------------------------------------------------------
+@app.command()
+def reprocess(failed: bool = typer.Option(False, "--failed", help="only documents whose processing failed"),
+              below_version: str = typer.Option(None, help="only records made by a parser older than this"),
+              wait: bool = typer.Option(True, help="follow progress until every document is done"),
+              timeout: float = typer.Option(3600, help="seconds to wait")) -> None:
+    """Re-run normalize → parse → validate → index from the stored originals, through the queues."""
+    from services.reprocess import requeue, select, wait_done
+    from shared.status import StatusStore
+    from shared.storage import Storage
+    statuses, storage = StatusStore(), Storage(get_settings().storage_dir)
+    ids = select(statuses, storage, failed=failed, below_version=below_version)
+    with tqdm(total=len(ids), desc="排队 / queue", unit="doc") as bar:
+        for i in range(0, len(ids), 100):
+            bar.update(len(requeue(ids[i:i + 100], statuses)))
+    if not wait or not ids:
+        typer.echo(f"已排队 / queued: {len(ids)}")
+        return
+    with tqdm(total=len(ids), desc="处理 / processing", unit="doc") as bar:
+        final = wait_done(ids, statuses, bar.update, timeout)
+    n_ok = sum(v == "indexed" for v in final.values())
+    typer.echo(f"已入索引 / indexed: {n_ok}, 失败 / failed: {len(final) - n_ok}, "
+               f"未完成 / unfinished: {len(ids) - len(final)}")
+    if len(final) < len(ids):
+        raise typer.Exit(1)
+
+
+@app.command()
+def reindex(timeout: float = typer.Option(3600, help="seconds to wait for the new index to be complete"),
+            keep_old: bool = typer.Option(False, help="keep the previous index after the swap")) -> None:
+    """Rebuild the index from the stored records into a new version; swap the alias only when complete."""
+    from services.reprocess import live_ids, reindex as run
+    from shared.es_index import client
+    from shared.storage import Storage
+    es = client()
+    total = len(live_ids(es, get_settings().es_alias))
+    with tqdm(total=total, desc="重建索引 / reindex", unit="doc") as bar:
+        res = run(es, Storage(get_settings().storage_dir), bar.update, timeout, keep_old=keep_old)
+    if not res.swapped:
+        typer.echo(f"未切换别名：{len(res.missing)} 份未进入新索引，线上索引未改动 / alias NOT swapped: "
+                   f"{len(res.missing)} of {res.expected} documents missing; the live index is unchanged", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"别名 {get_settings().es_alias} → {res.index}（{res.reached} 份）/ alias swapped to {res.index} "
+               f"({res.reached} documents); previous: {', '.join(res.old) or '-'}")
 
 
 if __name__ == "__main__":

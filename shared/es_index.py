@@ -156,3 +156,46 @@ def es_document(record: Record, *, agency_key: str | None = None, indexed_at: st
         "record": data,
     }
     return doc
+
+
+# --- full re-index: build a new versioned index, swap the alias only when it is complete ---------
+def alias_indices(es: Elasticsearch, alias: str) -> list[str]:
+    try:
+        return sorted(es.indices.get_alias(name=alias).keys())
+    except NotFoundError:
+        return []
+
+
+def create_next_index(es: Elasticsearch, alias: str | None = None) -> str:
+    """A new, empty `<alias>-v<N+1>` (the template gives it the current mapping); the alias is untouched."""
+    alias = alias or get_settings().es_alias
+    ensure_index(es, alias)  # the template must exist before the index is created
+    existing = es.indices.get(index=f"{alias}-v*", expand_wildcards="all")
+    versions = [int(n.rsplit("-v", 1)[1]) for n in existing if n.rsplit("-v", 1)[1].isdigit()]
+    index = f"{alias}-v{max(versions + [MAPPING_VERSION]) + 1}"
+    es.indices.create(index=index, settings={"refresh_interval": "-1"})  # bulk build; refreshed before the swap
+    return index
+
+
+def swap_alias(es: Elasticsearch, index: str, alias: str | None = None) -> list[str]:
+    """Point the alias at `index` only, in one atomic update; returns the indices it left."""
+    alias = alias or get_settings().es_alias
+    es.indices.put_settings(index=index, settings={"refresh_interval": "1s"})
+    es.indices.refresh(index=index)
+    old = [i for i in alias_indices(es, alias) if i != index]
+    es.indices.update_aliases(actions=[*({"remove": {"index": i, "alias": alias}} for i in old),
+                                       {"add": {"index": index, "alias": alias, "is_write_index": True}}])
+    return old
+
+
+def index_into(es: Elasticsearch, target: str, record: Record, *, agency_key: str | None, indexed_at: str,
+               alias: str | None = None) -> None:
+    """Write a record into a re-index target, keeping the superseded flag it has behind the alias now."""
+    alias = alias or get_settings().es_alias
+    try:
+        superseded = bool(es.get(index=alias, id=record.id, source_includes=["superseded"])
+                          ["_source"].get("superseded", False))
+    except NotFoundError:
+        superseded = False
+    es.index(index=target, id=record.id, document=es_document(record, agency_key=agency_key,
+                                                              indexed_at=indexed_at, superseded=superseded))

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     # created. False by default so a fresh local checkout (scripts/run.sh, the test stack) works
     # without keys; deployments set NIANBAO_REQUIRE_API_KEY=1.
     require_api_key: bool = False
+    api_key: str = ""                       # the key `nianbao ingest` sends (NIANBAO_API_KEY)
     rate_limit: str = "600/minute"          # per API key and per webhook source; `limits` notation; keys may override
     # --- webhooks (services/ingest/webhooks/) ----------------------------------------------------
     webhook_sources_file: Path | None = None  # JSON or TOML: {source: {secrets, allow_hosts, allow_private}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from services.search.neighbours import _client, report_ids
 from services.validate.cross_year import agency_key
-from shared.es_index import es_document
+from shared.es_index import es_document, index_into
 from shared.record import Record
 from shared.settings import get_settings
 from shared.stage import send_next, stage_task, status_store, storage
@@ -17,10 +17,13 @@ from shared.status import now_iso
 
 
 @stage_task("index")
-def index_document(doc_id: str, cascade: bool = True) -> None:
+def index_document(doc_id: str, cascade: bool = True, target: str | None = None) -> None:
     record = Record.model_validate(storage().get_artifact(doc_id, "validated"))
     es, alias = _client(), get_settings().es_alias
     key = agency_key(record)
+    if target:  # `nianbao reindex`: into the index being built, not the live alias
+        index_into(es, target, record, agency_key=key, indexed_at=now_iso(), alias=alias)
+        return
     year = record.meta.year
     newer_exists = False
     if key and year is not None:
