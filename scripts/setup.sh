@@ -73,6 +73,7 @@ if [[ ! -x "$ES_HOME/bin/elasticsearch" ]]; then
     # A pinned plugin version: old default versions of `dependency:copy` need a pom.xml.
     mvn -q -B -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
         -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$LOCAL_DIR/dist" -Dmdep.useBaseVersion=true \
+        2>&1 | sed 's/\x1b\[[0-9;]*m//g' \
       || die "下载 Elasticsearch 失败 ($ES_ARTIFACT)" "downloading Elasticsearch failed ($ES_ARTIFACT)"
     [[ -s "$ZIP" ]] || die "下载后找不到 $ZIP" "$ZIP is missing after the download"
   fi
