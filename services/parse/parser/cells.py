@@ -52,10 +52,31 @@ def _number(num: str, unit: str, money: bool) -> int | float:
     return v
 
 
-def tokens(segment: str, money: bool = False, stop_at_prose: bool = True) -> list[Token]:
+def pipe_cells(line: str, n: int, money: bool = False) -> list[Token] | None:
+    """Cells of a " | "-rendered row (HTML/DOCX/PDF tables, markdown), where an empty cell is a
+    null cell in its own column: the first n cells after the label. None when the line is not
+    such a row (fewer than n cells, or a cell holding anything but one value)."""
+    parts = line.split("|")[1:]
+    if len(parts) < n:
+        return None
+    out: list[Token] = []
+    for cell in parts[:n]:
+        c = cell.strip()
+        if not c:
+            out.append(Token("", None, False))
+            continue
+        toks = tokens(c, money=money, stop_at_prose=False)
+        if len(toks) != 1:
+            return None
+        out.append(toks[0])
+    return out
+
+
+def tokens(segment: str, money: bool = False, stop_at_prose: bool = True, glued: bool = False) -> list[Token]:
     """The cell tokens of a row segment, in order. Digits glued to a preceding ideograph
     ("数据1"), years/dates and leftover list numbering ("1.属于…") are not cells; null markers
-    count only when they stand alone (not the 无 of "无法提供")."""
+    count only when they stand alone (not the 无 of "无法提供"). `glued` accepts digits right after
+    an ideograph (a header word run into the cells: "总计000000000000000")."""
     out: list[Token] = []
     end = len(segment)
     for m in _TOKEN.finditer(segment):
@@ -69,7 +90,7 @@ def tokens(segment: str, money: bool = False, stop_at_prose: bool = True) -> lis
                 continue
             out.append(Token(m.group(), None, False))
         else:
-            if s > 0 and (is_cjk(before) or before.isalpha()):
+            if s > 0 and not glued and (is_cjk(before) or before.isalpha()):
                 continue
             if _NOT_A_CELL_AFTER.match(segment, e):
                 continue

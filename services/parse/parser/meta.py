@@ -20,12 +20,13 @@ _DATE_NOT_SIGNATURE_AFTER = re.compile(r"[ ]*(?:印发|起|至|止|到|前|后|�
 _DATE_NOT_SIGNATURE_BEFORE = re.compile(r"(?:自|至|从|到|截至|截止|于|在)[ ]*$")
 _PERIOD_YEAR = re.compile(r"统计期限(?:为|是|自|从)?[ ]*((?:19|20)\d{2})[ ]*年")
 _WS = re.compile(r"\s+")
+_SITE_SUFFIX = re.compile(r"((?:报告|年报))[-_|—–].*$")  # "…年度报告-沭阳县发改局": the site's name
 
 
 def title(text: str) -> str | None:
     m = _HEADER_TITLE.search(text[:600])
     if m:
-        return _WS.sub("", m.group(1))
+        return _SITE_SUFFIX.sub(r"\1", _WS.sub("", m.group(1)))
     lines = [ln.strip().lstrip("#").strip() for ln in text[:1500].split("\n")]
     lines = [ln for ln in lines if ln][:8]
     for i, ln in enumerate(lines):

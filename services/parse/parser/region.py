@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
 import cpca  # loads its address automaton once, at import
 
 from shared.record import Region
@@ -43,30 +41,30 @@ def find_region(*texts: str | None) -> Region:
     return Region()
 
 
-@lru_cache(maxsize=1)
-def _one_off() -> dict[str, list[str]]:
-    """County/city names keyed with one character masked, for OCR confusables (沐阳县 → 沭阳县)."""
-    idx: dict[str, list[str]] = {}
-    for a in cpca.ad_2_addr_dict.values():
-        if a.rank == 0:
-            continue
-        n = a.name
-        for i in range(len(n) - 1):  # the suffix (县/区/市) is never the misread part
-            idx.setdefault(n[:i] + "?" + n[i + 1:], []).append(n)
-    return idx
+# Look-alike characters OCR confuses in place names (形近字), each way round.
+_LOOKALIKE_PAIRS = ("沐沭", "泸沪", "准淮", "毫亳", "郸郓", "雎睢", "盯盱", "贻眙", "洒泗", "沉沅",
+                    "培涪", "彬郴", "衮兖", "栾滦", "汶汝", "峡陕", "末未", "已巳", "戌戍", "汩汨")
+_LOOKALIKE: dict[str, str] = {}
+for _a, _b in _LOOKALIKE_PAIRS:
+    _LOOKALIKE[_a], _LOOKALIKE[_b] = _b, _a
 
 
 def correct_place(agency: str) -> tuple[str, str] | None:
-    """(misread, corrected) for the agency's leading place name when it is unknown to the
-    gazetteer and exactly one listed name differs from it by one character; else None."""
+    """(misread, corrected) when the agency's leading place name is unknown to the gazetteer but
+    swapping one look-alike character gives exactly one listed name (OCR: 沐阳县 → 沭阳县)."""
     m = _PLACE.match(agency)
-    if not m or _lookup(m.group()) is not None or any(k in agency for k in _SPECIAL):
+    if not m or any(k in agency for k in _SPECIAL) or _lookup(agency) is not None:
         return None
     name = m.group()
-    found = {c for i in range(len(name) - 1) for c in _one_off().get(name[:i] + "?" + name[i + 1:], [])}
-    if len(found) != 1:
-        return None
-    return name, found.pop()
+    found = []
+    for i, ch in enumerate(name[:-1]):
+        alt = _LOOKALIKE.get(ch)
+        if alt:
+            cand = name[:i] + alt + name[i + 1:]
+            r = _lookup(cand)
+            if r is not None and cand in (r.province, r.city, r.county):
+                found.append(cand)
+    return (name, found[0]) if len(found) == 1 else None
 
 
 def level(agency: str | None, region: Region) -> str | None:

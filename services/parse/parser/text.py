@@ -14,6 +14,7 @@ CJK = "\u4e00-\u9fff"
 # Whitespace (line breaks included) between two ideographs: a label wrapped or spaced out by the
 # layout ("结 果\n维持", "商业\n企业"). Digits are never joined, so "0 0 0" stays three cells.
 _CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \n]+(?=[{CJK}])")
+_TABLE_ROW = "|"  # " | "-rendered rows are whole lines: never join them with their neighbours
 # Page numbers of PDF text ("-3-", "— 3 —") on their own line, and markdown table rules.
 _NOISE_LINE = re.compile(r"^[ ]*(?:[-—]+[ ]*\d{1,3}[ ]*[-—]+|\|?[ ]*:?-{3,}[-| :]*)[ ]*$", re.M)
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -29,7 +30,15 @@ def clean(text: str) -> str:
 
 def join_labels(text: str) -> str:
     """`clean` text with wrapped or spaced-out CJK labels joined (the tables read this)."""
-    return _CJK_GAP.sub("", text)
+    def gap(m: re.Match[str]) -> str:
+        g = m.group()
+        if "\n" not in g:
+            return ""
+        a, b = text.rfind("\n", 0, m.start()), text.find("\n", m.end())
+        if _TABLE_ROW in text[a + 1:m.start()] or _TABLE_ROW in text[m.end():b if b >= 0 else len(text)]:
+            return "\n"
+        return ""
+    return _CJK_GAP.sub(gap, text)
 
 
 def is_cjk(ch: str) -> bool:

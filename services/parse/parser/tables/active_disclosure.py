@@ -21,6 +21,7 @@ _LABELS = {
     "procurement": label("政府集中采购"),
 }
 _MONEY_ROWS = {"fees", "procurement"}
+_HEADER = re.compile(r"信息内容[^\n]*\|[^\n]*")
 _KEYWORD = {"regulations": re.compile("规章"), "normative_documents": re.compile("规范性文件")}
 
 
@@ -37,7 +38,7 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
         money = key in _MONEY_ROWS and cols[-1] == "amount_wan_yuan"
         check = _stock_ok if template == "2021" and len(cols) == 3 and key in _KEYWORD else None
         specs.append(RowSpec(key, _LABELS[key], cols, money=money, check=check))
-    resolved, _ = read_rows(text, specs, start, end)
+    resolved, _ = read_rows(text, specs, start, end, header=_HEADER)
     result = TableResult({})
     for spec, res in zip(specs, resolved):
         if res is not None and res.candidates and spec.key in _KEYWORD:

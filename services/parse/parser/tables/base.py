@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..cells import Value, tokens
+from ..cells import Value, pipe_cells, tokens
 from ..rows import locate, segments
 from ..split import Resolved, resolve
 
@@ -38,18 +38,26 @@ class RowSpec:
     check: Callable[[list[Value]], bool] | None = None         # arithmetic a split must satisfy
 
 
-def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int
-              ) -> tuple[list[Resolved | None], list[str | None]]:
-    """Locate each row label in text[start:end] and read its cells."""
+def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
+              header: re.Pattern[str] | None = None) -> tuple[list[Resolved | None], list[str | None]]:
+    """Locate each row label in text[start:end] and read its cells. `header` finds the column
+    header line of " | " tables whose merged header cells were repeated per column."""
     spans = locate(text, [s.pattern for s in specs], start, end)
     segs = segments(text, spans, end)
     out: list[Resolved | None] = []
-    for spec, seg in zip(specs, segs):
-        if seg is None:
+    for spec, seg, span in zip(specs, segs, spans):
+        if seg is None or span is None:
             out.append(None)
             continue
-        toks = tokens(seg, money=spec.money)
-        out.append(resolve(toks, len(spec.cols), spec.check) if toks else None)
+        n = len(spec.cols)
+        first_line = seg.split("\n", 1)[0]
+        toks = None
+        if "|" in first_line:
+            if header is not None and first_line.count("|") > n:
+                first_line = _merge_spanned(text, start, span[0], first_line, n, header)
+            toks = pipe_cells(first_line, n, spec.money)
+        toks = toks or tokens(seg, money=spec.money)
+        out.append(resolve(toks, n, spec.check) if toks else None)
     return out, segs
 
 
@@ -66,3 +74,19 @@ def store(result: TableResult, table: str, key: str, cols: Sequence[str], res: R
         if any(v is not None for v in res.values) or any(r is not None for r in res.raw):
             result.rows_found += 1
     result.values[key] = row
+
+
+def _merge_spanned(text: str, start: int, label_at: int, line: str, n: int, header: re.Pattern[str]) -> str:
+    """A row of a table whose header repeats a spanned cell ("本年新公开数量 | 本年新公开数量"):
+    keep one cell per distinct header column, so the row has its n cells in order."""
+    head = None
+    for m in header.finditer(text, start, label_at):
+        head = m
+    if head is None:
+        return line
+    cols = [c.strip() for c in head.group().split("|")][1:]
+    firsts = [i for i, c in enumerate(cols) if i == 0 or c != cols[i - 1]]
+    parts = line.split("|")[1:]
+    if len(firsts) != n or len(parts) < len(cols):
+        return line
+    return "|" + "|".join(parts[i] for i in firsts)

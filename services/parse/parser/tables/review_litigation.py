@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.record import RL_COLS, RL_GROUPS
 
-from ..cells import Value, tokens
+from ..cells import Value, pipe_cells, tokens
 from ..split import resolve
 from .base import Ambiguity, TableResult
 
@@ -20,8 +20,19 @@ def _group_sums(v: list[Value]) -> bool:
     return True
 
 
+def _pipe_row(region: str):
+    """The 15-cell " | " row of an HTML/DOCX table (empty cells are null cells)."""
+    for line in reversed(region.split("\n")):
+        if line.count("|") >= N - 1 and any(ch.isdigit() for ch in line):
+            cells = pipe_cells("|" + line, N)
+            if cells is not None:
+                return cells
+    return None
+
+
 def parse(text: str, start: int, end: int) -> TableResult:
-    toks = tokens(text[start:end], stop_at_prose=False)
+    region = text[start:end]
+    toks = _pipe_row(region) or tokens(region, stop_at_prose=False, glued=True)
     result = TableResult({g: {c: None for c in RL_COLS} for g in RL_GROUPS})
     if not toks:
         return result
