@@ -67,7 +67,7 @@ def stage_task(stage: str) -> Callable:
                 result = fn(doc_id, **kwargs)
             except ProcessingError as e:
                 status_store().fail(doc_id, e.code, e.message, stage)
-                emit_event(doc_id, stage, "failed", time.monotonic() - t0, retries, e.message)
+                emit_event(doc_id, stage, "failed", time.monotonic() - t0, retries, e.message, code=e.code)
                 return None
             except TRANSIENT + (TransportError,) as e:
                 if isinstance(e, TransportError) and getattr(e, "status_code", 503) not in (429, 502, 503, 504) \

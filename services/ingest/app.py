@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from services.ingest.routers import admin, documents, health
 from services.ingest.webhooks import router as webhooks
 from shared.es_index import client, ensure_index
+from shared.events_index import ensure_events_template
+from shared.queue_sampler import QueueSampler
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +21,14 @@ async def lifespan(_: FastAPI):
         ensure_index(client())
     except Exception as e:  # noqa: BLE001 — ingest must accept documents even while ES is down
         log.warning("index not ensured at start-up: %r", e)
+    try:
+        ensure_events_template(client())
+    except Exception as e:  # noqa: BLE001
+        log.warning("events template not ensured at start-up: %r", e)
+    sampler = QueueSampler()  # queue-depth events for the Kibana pipeline dashboard
+    sampler.start()
     yield
+    sampler.stop()
 
 
 app = FastAPI(title="Nianbao ingest API / 年报接收接口", version="1.0", lifespan=lifespan,
