@@ -12,9 +12,11 @@ _FIGURE = re.compile(
     r"(?P<label>[\u4e00-\u9fff“”\"]{2,24})[ ]?(?P<value>\d+(?:\.\d+)?)[ ]?"
     r"(?P<unit>人次|万元|件|条|篇|次|期|个|项|场|份|起|家|名|人|元)"
 )
-_LEAD = re.compile(r"^(?:全年|全县|全市|全区|全局|今年|本年度?|年内|我局|我办|我区|我县|我市|我委|我单位|"
+_LEAD = re.compile(r"^(?:年度?|全年|全县|全市|全区|全局|今年|本年度?|年内|我局|我办|我区|我县|我市|我委|我单位|"
                    r"共计?|累计|合计|其中|已|均|先后|通过|并|另|还|再|又|在)+")
-_TRAIL = re.compile(r"(?:共计?|达到?|为|约|计|累计|合计|总数|数量)+$")
+_TRAIL = re.compile(r"(?:共计?|达到?|为|约|近|逾|超过|计|累计|合计|总数|数量)+$")
+# "202011起至…" is a date range, "3.6个百分点" a rate: not counts.
+_NOT_COUNT_AFTER = re.compile(r"至|百分点")
 _SENT_END = re.compile(r"[。;!?\n]")
 
 
@@ -22,7 +24,12 @@ def figures(text: str, headings: list[Heading]) -> list[Figure]:
     starts = [h.start for h in headings]
     out: list[Figure] = []
     for m in _FIGURE.finditer(text):
-        lab = _TRAIL.sub("", _LEAD.sub("", m.group("label").strip("“”\"")))
+        if _NOT_COUNT_AFTER.match(text, m.end()):
+            continue
+        lab = m.group("label")
+        if "”" in lab and len(lab.rsplit("”", 1)[1]) >= 2:  # drop the tail of a quoted name before it
+            lab = lab.rsplit("”", 1)[1]
+        lab = _TRAIL.sub("", _LEAD.sub("", lab.strip("“”\"")))
         if len(lab) < 2:
             continue
         s = m.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared.record import Section
+from shared.record import SECTION_TITLES, Section
 
 from .text import CJK
 
@@ -20,7 +20,7 @@ _KEYS = {
 # Heading number styles in order of preference: "一、" / "一." first; "(一)" and "第一部分" only
 # when the first finds nothing (they are also the style of sub-headings and of table rows).
 _STYLES = [
-    {n: re.compile(rf"(?<![{CJK}\d]){c}[ ]?[、.][ ]?") for n, c in enumerate(_NUMERALS, 1)},
+    {n: re.compile(rf"(?<![{CJK}]){c}[ ]?[、.][ ]?") for n, c in enumerate(_NUMERALS, 1)},
     {n: re.compile(rf"(?:\({c}\)|第{c}部分)[ ]?") for n, c in enumerate(_NUMERALS, 1)},
 ]
 _TITLE_CUT = re.compile(r"[\n。(\d|:,;，；\s]")
@@ -55,8 +55,12 @@ def _find(text: str, n: int, pos: int) -> Heading | None:
             head = rest[:cut.start()] if cut else rest
             if not head or not _KEYS[n].search(head[:24]):
                 continue
-            end = _TITLE_END.match(head)
-            title = end.group() if end else head[:30]
+            canon = head.find(SECTION_TITLES[n])
+            if canon >= 0:  # stop right after the standard title, not at a later 情况/问题
+                title = head[:canon + len(SECTION_TITLES[n])]
+            else:
+                end = _TITLE_END.match(head)
+                title = end.group() if end else head[:30]
             return Heading(n, m.start(), m.end() + len(title), title)
     return None
 

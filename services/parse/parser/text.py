@@ -13,7 +13,7 @@ _FW.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 
 CJK = "\u4e00-\u9fff"
 # Whitespace (line breaks included) between two ideographs: a label wrapped or spaced out by the
 # layout ("结 果\n维持", "商业\n企业"). Digits are never joined, so "0 0 0" stays three cells.
-_CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \n]+(?=[{CJK}])")
+_CJK_GAP = re.compile(rf"(?<=[{CJK}])[ \n]+(?=[{CJK}])(?![一二三四五六七八九十][、.])")  # not before a heading
 _TABLE_ROW = "|"  # " | "-rendered rows are whole lines: never join them with their neighbours
 # Page numbers of PDF text ("-3-", "— 3 —") on their own line, and markdown table rules.
 _NOISE_LINE = re.compile(r"^[ ]*(?:[-—]+[ ]*\d{1,3}[ ]*[-—]+|\|?[ ]*:?-{3,}[-| :]*)[ ]*$", re.M)
