@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import lxml.etree as etree
-import lxml.html
 
 from shared.document import Table
 
@@ -42,7 +41,10 @@ MAX_SCRIPT_DEPTH = 2
 
 
 def _is_noise(el: etree._Element) -> bool:
-    attrs = f"{el.get('class', '')} {el.get('id', '')}".strip()
+    attrib = el.attrib
+    if not attrib:
+        return False
+    attrs = f"{attrib.get('class', '')} {attrib.get('id', '')}".strip()
     if not attrs:
         return False
     return any(w.lower() in NOISE_WORDS for w in _WORD_SPLIT_RX.split(attrs) if w)
@@ -153,7 +155,7 @@ class _Walker:
 
     def add(self, text: str | None) -> None:
         if text:
-            self.line.append(text if self.pre else _WS_RX.sub(" ", text))
+            self.line.append(text if self.pre or (text.isprintable() and "  " not in text) else _WS_RX.sub(" ", text))
 
     def walk(self, root: etree._Element) -> list[Block]:
         walker = etree.iterwalk(root, events=("start", "end"))
@@ -168,7 +170,7 @@ class _Walker:
                     title = el.find(".//title")
                     if title is not None:
                         self.flush()
-                        self.add(title.text_content())
+                        self.add("".join(title.itertext()))
                         self.flush()
                     walker.skip_subtree()
                 elif tag == "script":
@@ -221,11 +223,11 @@ class _Walker:
 
 
 def _parse_once(markup: str) -> tuple[etree._Element | None, bool]:
-    parser = lxml.html.HTMLParser(encoding="utf-8", recover=True, no_network=True, huge_tree=True,
-                                  remove_comments=True, remove_pis=True)
-    try:
-        root = lxml.html.document_fromstring(markup.encode("utf-8", "surrogatepass"), parser=parser)
-    except etree.ParserError:  # "Document is empty"
+    # Plain etree elements: lxml.html's element-class lookup costs more than the walk itself.
+    parser = etree.HTMLParser(encoding="utf-8", recover=True, no_network=True, huge_tree=True,
+                              remove_comments=True, remove_pis=True)
+    root = etree.fromstring(markup.encode("utf-8", "surrogatepass"), parser=parser)
+    if root is None:  # nothing but whitespace
         return None, False
     too_deep = any(e.type_name == _DEPTH_ERROR for e in parser.error_log)
     return root, too_deep
