@@ -9,31 +9,25 @@ from elasticsearch import Elasticsearch
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from services.search.deps import get_es
-from services.search.query import (MAX_PAGE, QueryError, SearchParams, build_query, facet_aggs,
+from services.search.query import (FACETS, MAX_PAGE, SearchParams, base_query, facet_aggs, facet_filters,
                                    sort_clause)
+from services.search.routers.common import dig, params_dep, query_or_422
 from shared.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
-_SUMMARY_SOURCE = ["id", "meta", "finding_count", "findings.rule", "findings.severity",
-                   "applications.new_received.total", "applications.granted.total", "applications.total.total",
-                   "review_litigation.review.total", "superseded"]
-
-
-def params_dep(
-    q: str | None = Query(None, max_length=500, description="检索词：引号表示短语，- 表示排除 / words; \"phrase\"; -exclude"),
-    province: list[str] = Query([]), city: list[str] = Query([]), county: list[str] = Query([]),
-    level: list[str] = Query([]), year: list[int] = Query([]),
-    year_from: int | None = Query(None), year_to: int | None = Query(None),
-    template: list[str] = Query([]), agency_type: list[str] = Query([]),
-    rule: list[str] = Query([], description="发现问题的规则 / finding rule id"),
-    severity: list[str] = Query([]),
-    f: list[str] = Query([], description="数值筛选 / figure filter, e.g. applications.new_received.total>=100"),
-    include_superseded: bool = False,
-) -> SearchParams:
-    return SearchParams(q=q, province=province, city=city, county=county, level=level, year=year,
-                        year_from=year_from, year_to=year_to, template=template, agency_type=agency_type,
-                        rule=rule, severity=severity, figure=f, include_superseded=include_superseded)
+# Figures shown with every hit (the result list's "key figures").
+KEY_FIGURES = ("applications.new_received.total", "applications.granted.total", "applications.total.total",
+               "review_litigation.review.total", "review_litigation.litigation_direct.total")
+_SUMMARY_SOURCE = ["id", "meta", "finding_count", "findings.rule", "findings.severity", "superseded",
+                   *KEY_FIGURES]
+_HIGHLIGHT = {
+    "fields": {"meta.title": {"number_of_fragments": 0}, "meta.agency": {"number_of_fragments": 0},
+               "sections.text": {"fragment_size": 80, "number_of_fragments": 3},
+               "text": {"fragment_size": 80, "number_of_fragments": 2}},
+    # encoder html: ES escapes the document text, so <mark> is the only markup in a fragment.
+    "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
+}
 
 
 def encode_cursor(sort_values: list[Any]) -> str:
@@ -43,39 +37,37 @@ def encode_cursor(sort_values: list[Any]) -> str:
 def decode_cursor(cursor: str) -> list[Any]:
     try:
         v = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        assert isinstance(v, list)
-        return v
     except Exception:  # noqa: BLE001
+        v = None
+    if not isinstance(v, list) or not all(isinstance(x, (str, int, float)) or x is None for x in v):
         raise HTTPException(422, "翻页游标无效 / invalid paging cursor")
-
-
-def query_or_422(fn, *a):
-    try:
-        return fn(*a)
-    except QueryError as e:
-        raise HTTPException(422, str(e))
+    return v
 
 
 @router.get("/search", summary="检索年报 / search reports")
 def search(p: SearchParams = Depends(params_dep),
-           sort: str | None = Query(None, description="relevance | year | -year | <cell path> | -<cell path>"),
-           size: int = Query(20, ge=0, le=MAX_PAGE),
+           sort: str | None = Query(None, description="relevance | year | -year | published | -published | "
+                                                      "<cell path> | -<cell path> (- = descending)"),
+           size: int = Query(20, ge=0, le=MAX_PAGE, description=f"每页条数 / page size, at most {MAX_PAGE}"),
            after: str | None = Query(None, description="上一页返回的 next 游标 / the `next` cursor of the previous page"),
-           facets: bool = True,
+           facets: bool = Query(True, description="返回分面计数 / return facet counts"),
            es: Elasticsearch = Depends(get_es)) -> dict:
+    """Hits with highlights, key figures and finding rules; `facets` counts every filter field over the
+    same query (each facet ignoring its own selection, so the sidebar can offer alternatives);
+    `next` is the cursor for the following page (null on the last page)."""
+    chosen = query_or_422(facet_filters, p)
     body: dict[str, Any] = {
-        "query": query_or_422(build_query, p),
+        "query": query_or_422(base_query, p),
         "sort": query_or_422(sort_clause, sort),
         "size": size,
         "track_total_hits": True,
         "_source": _SUMMARY_SOURCE,
-        "highlight": {"fields": {"meta.title": {"number_of_fragments": 0}, "meta.agency": {"number_of_fragments": 0},
-                                 "sections.text": {"fragment_size": 80, "number_of_fragments": 3},
-                                 "text": {"fragment_size": 80, "number_of_fragments": 2}},
-                      "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"},
+        "highlight": _HIGHLIGHT,
     }
+    if chosen:
+        body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
     if facets:
-        body["aggs"] = facet_aggs()
+        body["aggs"] = facet_aggs(p)
     if after:
         body["search_after"] = decode_cursor(after)
     res = es.search(index=get_settings().es_alias, **body)
@@ -87,22 +79,13 @@ def search(p: SearchParams = Depends(params_dep),
                         "finding_count": src.get("finding_count", 0),
                         "finding_rules": sorted({f["rule"] for f in src.get("findings", [])
                                                  if f.get("severity") in ("error", "warning")}),
-                        "figures": {"applications.new_received.total": _dig(src, "applications.new_received.total"),
-                                    "applications.granted.total": _dig(src, "applications.granted.total"),
-                                    "review_litigation.review.total": _dig(src, "review_litigation.review.total")},
+                        "superseded": src.get("superseded", False),
+                        "figures": {k: dig(src, k) for k in KEY_FIGURES},
                         "highlight": h.get("highlight", {})})
     out: dict[str, Any] = {"total": res["hits"]["total"]["value"], "results": results,
                            "next": encode_cursor(hits[-1]["sort"]) if hits and len(hits) == size else None}
     if facets:
-        out["facets"] = {name: [{"value": b["key"], "count": b["doc_count"]} for b in agg["buckets"]]
-                         for name, agg in res.get("aggregations", {}).items()}
+        aggs = res.get("aggregations", {})
+        out["facets"] = {name: [{"value": b["key"], "count": b["doc_count"]} for b in aggs[name]["v"]["buckets"]]
+                         for name in FACETS}
     return out
-
-
-def _dig(src: dict, path: str) -> Any:
-    node: Any = src
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node

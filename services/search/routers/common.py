@@ -1,0 +1,61 @@
+"""What the search, stats and export endpoints share: the filter parameters and error mapping."""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from fastapi import HTTPException, Query
+
+from services.search.query import QueryError, SearchParams
+
+T = TypeVar("T")
+
+
+def params_dep(
+    q: str | None = Query(None, max_length=500,
+                          description="检索词：引号表示短语，- 表示排除 / plain words; \"a phrase\"; -excluded"),
+    province: list[str] = Query([], description="省 / province (repeatable)"),
+    city: list[str] = Query([], description="市 / city (repeatable)"),
+    county: list[str] = Query([], description="县区 / county (repeatable)"),
+    level: list[str] = Query([], description="层级 / level: province | city | county | township"),
+    year: list[int] = Query([], description="年度 / report year (repeatable)"),
+    year_from: int | None = Query(None, description="起始年度（含） / first year, inclusive"),
+    year_to: int | None = Query(None, description="截止年度（含） / last year, inclusive"),
+    template: list[str] = Query([], description="表格模板 / table template: 2019 | 2021"),
+    agency_type: list[str] = Query([], description="机关类型 / agency type"),
+    rule: list[str] = Query([], description="发现问题的规则 / finding rule id, e.g. APP_BALANCE"),
+    severity: list[str] = Query([], description="问题级别 / finding severity: error | warning | info"),
+    f: list[str] = Query([], description="数值筛选（可重复） / figure filter (repeatable), "
+                                         "e.g. applications.new_received.total>=100"),
+    include_superseded: bool = Query(False, description="包括已被新版本取代的年报 / include superseded reports"),
+) -> SearchParams:
+    return SearchParams(q=q, province=province, city=city, county=county, level=level, year=year,
+                        year_from=year_from, year_to=year_to, template=template, agency_type=agency_type,
+                        rule=rule, severity=severity, figure=f, include_superseded=include_superseded)
+
+
+def query_or_422(fn: Callable[..., T], *a: Any) -> T:
+    try:
+        return fn(*a)
+    except QueryError as e:
+        raise HTTPException(422, str(e))
+
+
+def dig(src: dict, path: str) -> Any:
+    """A value at a dotted path of a document: "applications.granted.total". Application row keys are
+    flat dotted keys in the record ("denied.state_secret") but object paths in ES _source may be either."""
+    node: Any = src
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        if not isinstance(node, dict):
+            return None
+        # Longest key first: {"denied.state_secret": {...}} as well as {"denied": {"state_secret": ...}}.
+        for j in range(len(parts), i, -1):
+            key = ".".join(parts[i:j])
+            if key in node:
+                node = node[key]
+                i = j
+                break
+        else:
+            return None
+    return node

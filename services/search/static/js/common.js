@@ -1,0 +1,148 @@
+// Shared helpers of the UI pages. Everything that comes from a report is untrusted: it only ever
+// reaches the page as textContent (el()), never as HTML. The one exception is an Elasticsearch
+// highlight fragment, which is rebuilt node by node with exactly <mark> re-allowed (highlight()).
+
+export const LABELS = {
+  facet: {
+    province: "省份", city: "城市", county: "县区", level: "层级", year: "年度", template: "表格模板",
+    agency_type: "机关类型", rule: "问题规则", severity: "问题级别",
+  },
+  level: { province: "省级", city: "市级", county: "县级", township: "乡镇（街道）" },
+  template: { "2019": "2019 版", "2021": "2021 版" },
+  severity: { error: "错误", warning: "警告", info: "提示" },
+  rule: {
+    APP_BALANCE: "申请数收支不平衡", APP_ROW_SUM: "申请行合计不符", APP_TOTAL_SUM: "办理结果合计不符",
+    REVIEW_SUM: "行政复议合计不符", LITIGATION_SUM: "行政诉讼合计不符", NARRATIVE_MISMATCH: "正文与表格不一致",
+    TEMPLATE_MISMATCH: "模板与年度不符", MISSING_SECTION: "缺少章节", MISSING_TABLE: "缺少表格",
+    BAD_VALUE: "数值异常", PLAUSIBILITY: "数值存疑", EMPTY_CELLS: "空白单元格", CROSS_YEAR: "跨年度不一致",
+    AMBIGUOUS_CELLS: "单元格有歧义",
+  },
+};
+
+export const KEY_FIGURES = [
+  ["applications.new_received.total", "新收申请"],
+  ["applications.granted.total", "予以公开"],
+  ["applications.total.total", "办理总计"],
+  ["review_litigation.review.total", "行政复议"],
+  ["review_litigation.litigation_direct.total", "行政诉讼"],
+];
+
+/** Display label of a facet value (keeps the raw value when there is no translation). */
+export function valueLabel(facet, value) {
+  const t = LABELS[facet];
+  return t && t[value] ? t[value] : String(value);
+}
+
+/** Create an element; `text` becomes textContent (never parsed as HTML). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "text") node.textContent = String(v);
+    else if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+/** Escape text for HTML (used only where a string must be HTML, e.g. chart tooltips). */
+export function escapeHtml(s) {
+  return String(s ?? "").replace(/[&<>"'`=\/]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const ENTITY = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+function decodeEntities(s) {
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (m, e) => {
+    if (e[0] === "#") {
+      const n = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m;
+    }
+    return ENTITY[e] ?? m;
+  });
+}
+
+/**
+ * A highlight fragment from Elasticsearch (encoder: html) as DOM nodes. The fragment is split on the
+ * literal tags <mark> and </mark>; every other piece is entity-decoded and inserted as a text node, so
+ * nothing but <mark> can ever become markup — even if a report contains "<mark>" itself, ES has
+ * encoded it to "&lt;mark&gt;" and it stays text.
+ */
+export function highlight(fragment) {
+  const out = document.createDocumentFragment();
+  let open = null;
+  for (const part of String(fragment).split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>") { open = document.createElement("mark"); out.append(open); continue; }
+    if (part === "</mark>") { open = null; continue; }
+    if (!part) continue;
+    (open ?? out).append(document.createTextNode(decodeEntities(part)));
+  }
+  return out;
+}
+
+export async function api(path, params) {
+  const url = params ? `${path}?${params}` : path;
+  const r = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!r.ok) {
+    let detail = r.statusText;
+    try { const j = await r.json(); detail = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch { /* not JSON */ }
+    throw new Error(`${r.status} ${detail}`);
+  }
+  return r.json();
+}
+
+export function fmt(v) {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "number") return v.toLocaleString("zh-CN", { maximumFractionDigits: 4 });
+  return String(v);
+}
+
+export function regionText(meta) {
+  const r = (meta && meta.region) || {};
+  return [r.province, r.city, r.county].filter(Boolean).join(" · ");
+}
+
+/** Walk a record path: "applications.denied.state_secret.total" finds the flat row key "denied.state_secret". */
+export function dig(obj, path) {
+  const parts = path.split(".");
+  let node = obj;
+  let i = 0;
+  while (i < parts.length) {
+    if (!node || typeof node !== "object") return undefined;
+    let found = false;
+    for (let j = parts.length; j > i; j--) {
+      const key = parts.slice(i, j).join(".");
+      if (Object.prototype.hasOwnProperty.call(node, key)) { node = node[key]; i = j; found = true; break; }
+    }
+    if (!found) return undefined;
+  }
+  return node;
+}
+
+/** The top bar shared by all pages. */
+export function header(active) {
+  const links = [["/", "检索", "search"], ["/stats.html", "统计", "stats"], ["/docs", "接口文档 API", "api"]];
+  return el("header", { class: "top" },
+    el("a", { class: "brand", href: "/", text: "年报检索" }),
+    el("span", { class: "brand-sub", text: "政府信息公开工作年度报告 · Nianbao" }),
+    el("nav", {}, links.map(([href, text, key]) =>
+      el("a", { href, text, class: key === active ? "active" : "" }))));
+}
+
+export function showError(container, err) {
+  container.replaceChildren(el("p", { class: "error", role: "alert", text: `出错了 / error: ${err.message}` }));
+}
+
+/** Initialise an ECharts chart in `node` (echarts.min.js is a classic script that defines window.echarts). */
+export function chart(node, option) {
+  if (!window.echarts) return null;
+  const c = window.echarts.init(node, null, { renderer: "canvas" });
+  c.setOption({ textStyle: { fontFamily: "inherit" }, ...option });
+  window.addEventListener("resize", () => c.resize());
+  return c;
+}

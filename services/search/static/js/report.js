@@ -1,0 +1,152 @@
+// The report page: metadata, findings, the six sections, the three tables (cells named by a finding
+// are marked with its message), a chart of applications by outcome, and a link to the original.
+import { api, chart, el, fmt, header, LABELS, regionText, showError, valueLabel } from "./common.js";
+
+const app = document.getElementById("app");
+const id = new URLSearchParams(location.search).get("id") || "";
+
+// Outcome groups of the applications table for the chart (row key prefixes → label).
+const OUTCOMES = [["granted", "予以公开"], ["partially_granted", "部分公开"], ["denied", "不予公开"],
+  ["unable", "无法提供"], ["not_processed", "不予处理"], ["other", "其他处理"]];
+
+function findingsByPath(record) {
+  const m = new Map();
+  for (const f of record.findings || []) {
+    if (!f.where) continue;
+    if (!m.has(f.where)) m.set(f.where, []);
+    m.get(f.where).push(f);
+  }
+  return m;
+}
+
+/** One table cell; a cell named by findings gets class "flagged" and their messages. */
+function cell(record, flagged, path, value) {
+  const raw = (record.raw_cells || {})[path];
+  const td = el("td", { "data-path": path, class: "num" },
+    value === null || value === undefined ? el("span", { class: "null", text: raw ?? "—" }) : fmt(value));
+  const fs = flagged.get(path);
+  if (fs) {
+    const msg = fs.map((f) => f.message).join("\n");
+    td.classList.add("flagged", fs.some((f) => f.severity === "error") ? "error" : "warning");
+    td.title = msg;
+    td.setAttribute("aria-label", `${fmt(value)}（${msg}）`);
+    td.append(el("span", { class: "flag-note", text: fs.map((f) => LABELS.rule[f.rule] || f.rule).join("、") }));
+  }
+  return td;
+}
+
+function applicationsTable(record, schema, flagged) {
+  const tpl = record.meta.template === "2019" ? "2019" : "2021";
+  const cols = schema.applications.cols;
+  const rows = schema.applications.rows[tpl];
+  const apps = record.applications || {};
+  return el("table", { class: "data", id: "table-applications" },
+    el("thead", {},
+      el("tr", {}, el("th", { rowspan: 2, text: "项目" }), el("th", { rowspan: 2, text: cols[0].label }),
+        el("th", { colspan: 5, text: "法人或其他组织" }), el("th", { rowspan: 2, text: cols[6].label })),
+      el("tr", {}, cols.slice(1, 6).map((c) => el("th", { text: c.label })))),
+    el("tbody", {}, rows.map((r) => el("tr", { class: r.key.includes(".") ? "sub" : "" },
+      el("th", { scope: "row", text: r.label }),
+      cols.map((c) => cell(record, flagged, `applications.${r.key}.${c.key}`, (apps[r.key] || {})[c.key]))))));
+}
+
+function reviewTable(record, schema, flagged) {
+  const cols = schema.review_litigation.cols;
+  const rl = record.review_litigation || {};
+  return el("table", { class: "data", id: "table-review_litigation" },
+    el("thead", {}, el("tr", {}, el("th", { text: "" }), cols.map((c) => el("th", { text: c.label })))),
+    el("tbody", {}, schema.review_litigation.rows.map((g) => el("tr", {},
+      el("th", { scope: "row", text: g.label }),
+      cols.map((c) => cell(record, flagged, `review_litigation.${g.key}.${c.key}`, (rl[g.key] || {})[c.key]))))));
+}
+
+function disclosureTable(record, schema, flagged) {
+  const tpl = record.meta.template === "2019" ? "2019" : "2021";
+  const rows = schema.active_disclosure[tpl];
+  const ad = record.active_disclosure || {};
+  const cols = [];
+  for (const r of rows) for (const c of r.cols) if (!cols.some((x) => x.key === c.key)) cols.push(c);
+  return el("table", { class: "data", id: "table-active_disclosure" },
+    el("thead", {}, el("tr", {}, el("th", { text: "信息内容" }), cols.map((c) => el("th", { text: c.label })))),
+    el("tbody", {}, rows.map((r) => el("tr", {},
+      el("th", { scope: "row", text: r.label }),
+      cols.map((c) => r.cols.some((x) => x.key === c.key)
+        ? cell(record, flagged, `active_disclosure.${r.key}.${c.key}`, (ad[r.key] || {})[c.key])
+        : el("td", { class: "na" }))))));
+}
+
+function outcomeChart(node, record) {
+  const apps = record.applications || {};
+  const data = OUTCOMES.map(([prefix, name]) => {
+    let v = 0;
+    for (const [k, row] of Object.entries(apps)) {
+      // "other" (2019, and the 2021 sum row) but not its sub-rows, to count each application once.
+      const match = prefix === "other" ? k === "other" : (k === prefix || k.startsWith(prefix + "."));
+      if (match && row && typeof row.total === "number") v += row.total;
+    }
+    return { name, value: v };
+  });
+  chart(node, {
+    title: { text: "申请办理结果", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "item", formatter: "{b}：{c} 件（{d}%）" },
+    legend: { bottom: 0 },
+    series: [{ type: "pie", radius: ["35%", "65%"], data, label: { formatter: "{b}\n{c}" } }],
+  });
+}
+
+function metaList(record) {
+  const m = record.meta || {};
+  const src = m.source || {};
+  const items = [["机关", m.agency], ["年度", m.year], ["地区", regionText(m)], ["层级", m.level && valueLabel("level", m.level)],
+    ["机关类型", m.agency_type], ["表格模板", m.template && valueLabel("template", m.template)], ["发布日期", m.published],
+    ["来源格式", [src.format, src.encoding, src.traditional ? "繁体" : null].filter(Boolean).join(" · ")],
+    ["原文件名", src.filename], ["解析版本", record.parser_version], ["编号", record.id]];
+  return el("dl", { class: "metalist" }, items.filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([k, v]) => el("div", {}, el("dt", { text: k }), el("dd", { text: v }))));
+}
+
+function findingsList(record) {
+  const fs = record.findings || [];
+  if (!fs.length) return el("p", { class: "ok", text: "未发现问题。" });
+  return el("ul", { class: "findings", id: "findings" }, fs.map((f) => el("li", { class: f.severity },
+    el("span", { class: "sev", text: valueLabel("severity", f.severity) }),
+    el("strong", { text: LABELS.rule[f.rule] || f.rule }), " ", el("code", { text: f.rule }), " ",
+    el("span", { class: "msg", text: f.message }),
+    f.where ? el("a", { href: `#cell-${f.where}`, class: "where", text: f.where,
+      onclick: (e) => { e.preventDefault(); const td = document.querySelector(`td[data-path="${CSS.escape(f.where)}"]`);
+        if (td) { td.scrollIntoView({ block: "center" }); td.classList.add("pulse"); setTimeout(() => td.classList.remove("pulse"), 1500); } } }) : null)));
+}
+
+async function main() {
+  app.replaceChildren(header(""), el("main", { id: "report", class: "report" }, el("p", { class: "muted", text: "加载中…" })));
+  const main = document.getElementById("report");
+  try {
+    const [record, schema] = await Promise.all([api(`/api/v1/reports/${encodeURIComponent(id)}`), api("/api/v1/record-schema")]);
+    const m = record.meta || {};
+    document.title = `${m.title || m.agency || "年报"} · 年报检索`;
+    const flagged = findingsByPath(record);
+    const sections = [...(record.sections || [])].sort((a, b) => a.no - b.no);
+    const chartBox = el("div", { id: "chart-outcomes", class: "chart" });
+    main.replaceChildren(
+      el("h1", { id: "title", text: m.title || m.agency || record.id }),
+      record.superseded ? el("p", { class: "notice", text: "该年报已被同一机关同年度的新版本取代。" }) : null,
+      el("div", { class: "links" },
+        el("a", { id: "original", href: `/api/v1/reports/${encodeURIComponent(record.id)}/original`, text: "查看原始文件" }),
+        m.agency ? el("a", { href: `/timeline.html?agency=${encodeURIComponent(m.agency)}`, text: "该机关历年数据" }) : null,
+        el("a", { href: `/api/v1/reports/${encodeURIComponent(record.id)}`, text: "JSON 记录" })),
+      el("div", { class: "two" }, metaList(record), chartBox),
+      el("h2", { text: `发现的问题（${(record.findings || []).length}）` }), findingsList(record),
+      el("h2", { text: "二、主动公开政府信息情况" }), disclosureTable(record, schema, flagged),
+      el("h2", { text: "三、收到和处理政府信息公开申请情况" }), applicationsTable(record, schema, flagged),
+      el("h2", { text: "四、政府信息公开行政复议、行政诉讼情况" }), reviewTable(record, schema, flagged),
+      el("h2", { text: "正文" }),
+      sections.length ? sections.map((s) => el("section", { class: "sec", "data-no": s.no },
+        el("h3", { text: `${"一二三四五六七八九"[s.no - 1] || s.no}、${s.title}` }),
+        el("div", { class: "text", text: s.text }))) : el("p", { class: "muted", text: "未识别出章节。" }));
+    outcomeChart(chartBox, record);
+  } catch (err) {
+    showError(main, err);
+  }
+}
+
+main();

@@ -1,0 +1,47 @@
+// One body's figures across years: a line chart of the key figures and the full table with changes.
+import { api, chart, el, fmt, header, KEY_FIGURES, showError } from "./common.js";
+
+const app = document.getElementById("app");
+const agency = new URLSearchParams(location.search).get("agency") || "";
+
+function change(v, ratio) {
+  if (v === null || v === undefined || v === 0) return null;
+  const up = v > 0;
+  const pct = ratio === null || ratio === undefined ? "" : `（${up ? "+" : ""}${(ratio * 100).toFixed(1)}%）`;
+  return el("span", { class: `chg ${up ? "up" : "down"}`, text: `${up ? "▲ +" : "▼ "}${fmt(v)}${pct}` });
+}
+
+async function main() {
+  app.replaceChildren(header(""), el("main", { id: "timeline", class: "timeline" }, el("p", { class: "muted", text: "加载中…" })));
+  const main = document.getElementById("timeline");
+  try {
+    const t = await api(`/api/v1/agencies/${encodeURIComponent(agency)}/timeline`);
+    document.title = `${t.agency} 历年数据 · 年报检索`;
+    const box = el("div", { id: "chart-timeline", class: "chart wide" });
+    main.replaceChildren(
+      el("h1", { text: `${t.agency}：历年数据` }),
+      el("p", { class: "links" }, "各年度年报：", t.reports.map((r) => el("a", { href: `/report.html?id=${encodeURIComponent(r.id)}`,
+        text: `${r.year}${r.finding_count ? `（${r.finding_count} 个问题）` : ""}` }))),
+      box,
+      el("table", { class: "data timeline-table", id: "timeline-table" },
+        el("thead", {}, el("tr", {}, el("th", { text: "项目" }), t.years.map((y) => el("th", { text: `${y} 年` })))),
+        el("tbody", {}, t.figures.map((f) => el("tr", { "data-path": f.path },
+          el("th", { scope: "row", text: f.label, title: f.path }),
+          f.values.map((v, i) => el("td", { class: "num" }, fmt(v), el("br"), change(f.change[i], f.change_ratio[i]))))))));
+    const series = KEY_FIGURES.map(([path, name]) => {
+      const f = t.figures.find((x) => x.path === path);
+      return f ? { name, type: "line", data: f.values, connectNulls: true, symbolSize: 8 } : null;
+    }).filter(Boolean);
+    chart(box, {
+      title: { text: "主要数据历年变化", left: "center", textStyle: { fontSize: 14 } },
+      tooltip: { trigger: "axis" }, legend: { bottom: 0 },
+      grid: { left: 60, right: 30, top: 50, bottom: 50 },
+      xAxis: { type: "category", data: t.years.map((y) => `${y}`) }, yAxis: { type: "value", name: "件" },
+      series,
+    });
+  } catch (err) {
+    showError(main, err);
+  }
+}
+
+main();

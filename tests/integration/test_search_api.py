@@ -1,0 +1,263 @@
+"""Issue 6: the search API against the real stack (seeds + real corpus + synthetic + hostile reports
+through the pipeline). Expected values are computed from the indexed records themselves."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+
+import httpx
+import pytest
+
+from services.search.routers.common import dig
+from tests.integration import search_corpus
+
+FACET_FIELDS = {"province": "meta.region.province", "city": "meta.region.city", "county": "meta.region.county",
+                "level": "meta.level", "year": "meta.year", "template": "meta.template",
+                "agency_type": "meta.agency_type"}
+NEW = "applications.new_received.total"
+
+
+@pytest.fixture(scope="module")
+def corpus(stack):
+    c = search_corpus.load(stack)
+    assert len(c.records) >= 40, c.failed
+    return c
+
+
+@pytest.fixture(scope="module")
+def current(corpus) -> list[dict]:
+    """Records search shows by default (not superseded)."""
+    return [r for r in corpus.records.values() if not r["superseded"]]
+
+
+def get(stack, path: str, **params) -> httpx.Response:
+    return httpx.get(f"{stack.search_url}{path}", params=params, timeout=60)
+
+
+def search(stack, **params) -> dict:
+    r = get(stack, "/api/v1/search", **params)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def all_ids(stack, **params) -> list[str]:
+    res = search(stack, size=100, facets=False, **params)
+    assert res["total"] <= 100
+    return [h["id"] for h in res["results"]]
+
+
+def rules_of(rec: dict) -> set[str]:
+    return {f["rule"] for f in rec["findings"]}
+
+
+def test_default_search_hides_superseded(stack, corpus, current):
+    assert search(stack, size=0)["total"] == len(current)
+    assert search(stack, size=0, include_superseded=True)["total"] == len(corpus.records)
+
+
+@pytest.mark.parametrize("name", list(FACET_FIELDS))
+def test_each_keyword_filter_and_its_facet(stack, current, name):
+    """Every facet value's count equals the records with that value, and filtering by it returns exactly them."""
+    facets = search(stack, size=0)["facets"][name]
+    want = Counter(dig(r, FACET_FIELDS[name]) for r in current)
+    want.pop(None, None)
+    assert {b["value"]: b["count"] for b in facets} == dict(want)
+    value = max(want, key=lambda v: (want[v], str(v)))  # the most common value
+    ids = all_ids(stack, **{name: value})
+    assert sorted(ids) == sorted(r["id"] for r in current if dig(r, FACET_FIELDS[name]) == value)
+
+
+@pytest.mark.parametrize("name,key", [("rule", "rule"), ("severity", "severity")])
+def test_finding_filters_and_facets(stack, current, name, key):
+    facets = {b["value"]: b["count"] for b in search(stack, size=0)["facets"][name]}
+    want = Counter(v for r in current for v in {f[key] for f in r["findings"]})
+    assert facets == dict(want)
+    assert want, "the corpus should have findings"
+    value = max(want, key=lambda v: (want[v], v))
+    ids = all_ids(stack, **{name: value})
+    assert sorted(ids) == sorted(r["id"] for r in current if value in {f[key] for f in r["findings"]})
+
+
+def test_facets_are_disjunctive_and_filters_combine(stack, current):
+    provinces = Counter(r["meta"]["region"]["province"] for r in current if r["meta"]["region"]["province"])
+    a, b = [p for p, _ in provinces.most_common(2)]
+    res = search(stack, province=a, size=0)
+    assert res["total"] == provinces[a]
+    # The province facet still offers the other provinces with their own counts.
+    assert {x["value"]: x["count"] for x in res["facets"]["province"]}[b] == provinces[b]
+    # Other facets are narrowed to province a.
+    years_in_a = Counter(r["meta"]["year"] for r in current if r["meta"]["region"]["province"] == a)
+    assert {x["value"]: x["count"] for x in res["facets"]["year"]} == dict(years_in_a)
+    assert search(stack, province=[a, b], size=0)["total"] == provinces[a] + provinces[b]
+    level = current[0]["meta"]["level"]
+    both = [r["id"] for r in current if r["meta"]["region"]["province"] == a and r["meta"]["level"] == level]
+    assert sorted(all_ids(stack, province=a, level=level)) == sorted(both)
+
+
+def test_year_range(stack, current):
+    ids = all_ids(stack, year_from=2021, year_to=2023)
+    assert sorted(ids) == sorted(r["id"] for r in current if 2021 <= r["meta"]["year"] <= 2023)
+
+
+def test_figure_range_filters(stack, current):
+    values = sorted(v for r in current if (v := dig(r, NEW)) is not None)
+    mid = values[len(values) // 2]
+    ids = all_ids(stack, f=f"{NEW}>={mid}")
+    assert sorted(ids) == sorted(r["id"] for r in current if (dig(r, NEW) or -1) >= mid)
+    two = all_ids(stack, f=[f"{NEW}>={mid}", "applications.granted.total<10"])
+    assert sorted(two) == sorted(r["id"] for r in current if (dig(r, NEW) or -1) >= mid
+                                 and dig(r, "applications.granted.total") is not None
+                                 and dig(r, "applications.granted.total") < 10)
+    # A dotted application row (flat key in the record, object path in the index).
+    path = "applications.unable.not_held.total"
+    assert sorted(all_ids(stack, f=f"{path}>0")) == sorted(r["id"] for r in current if (dig(r, path) or 0) > 0)
+
+
+@pytest.mark.parametrize("bad", ["applications.bogus.total>1", "applications.total.total ~ 3", "script>1"])
+def test_bad_figure_filter_is_422(stack, corpus, bad):
+    assert get(stack, "/api/v1/search", f=bad).status_code == 422
+
+
+def test_sort_by_figure_and_year(stack, current):
+    res = search(stack, sort=f"-{NEW}", size=100, facets=False)
+    vals = [h["figures"][NEW] for h in res["results"]]
+    stated = [v for v in vals if v is not None]
+    assert stated == sorted(stated, reverse=True) and vals[:len(stated)] == stated  # missing values last
+    years = [h["meta"]["year"] for h in search(stack, sort="year", size=100, facets=False)["results"]]
+    assert years == sorted(years)
+    assert get(stack, "/api/v1/search", sort="meta.record").status_code == 422
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "政府信息公开"}, {"sort": "-applications.granted.total"}])
+def test_paging_with_cursors_has_no_duplicates_or_gaps(stack, current, params):
+    big = search(stack, size=100, facets=False, **params)
+    want = [h["id"] for h in big["results"]]
+    assert len(want) == big["total"] > 14
+    got: list[str] = []
+    cursor = None
+    for _ in range(50):
+        page = search(stack, size=7, facets=False, **params, **({"after": cursor} if cursor else {}))
+        got += [h["id"] for h in page["results"]]
+        cursor = page["next"]
+        if not cursor:
+            break
+    assert got == want
+
+
+def test_page_size_is_capped_and_bad_cursor_rejected(stack, corpus):
+    assert get(stack, "/api/v1/search", size=101).status_code == 422
+    assert get(stack, "/api/v1/search", after="not-a-cursor").status_code == 422
+
+
+def test_text_search_phrase_exclusion_and_safe_syntax(stack, current):
+    ids = set(all_ids(stack, q="行政复议"))
+    assert ids and ids <= {r["id"] for r in current if "行政复议" in (r.get("text") or "")}
+    excl = set(all_ids(stack, q="政府信息 -公安"))
+    assert excl and not any("公安" in (r.get("text") or "") + (r["meta"]["agency"] or "")
+                            for r in current if r["id"] in excl)
+    # Raw ES syntax is not interpreted: no error, no regex/field query.
+    for q in ["meta.agency:*", "/.*/", "政府~2", "a AND (b", "*", "{{}}"]:
+        assert get(stack, "/api/v1/search", q=q).status_code == 200, q
+    assert search(stack, q="/.*/", size=0)["total"] == 0
+
+
+def test_highlights_escape_document_html(stack, corpus):
+    res = search(stack, q="特别说明")
+    hit = next(h for h in res["results"] if h["id"] == corpus.hostile_id)
+    frags = " ".join(s for v in hit["highlight"].values() for s in v)
+    assert "<mark>" in frags
+    assert "&lt;img" in frags and "<img" not in frags
+
+
+def test_stats_sum_by_province_matches_records(stack, current):
+    res = get(stack, "/api/v1/stats", metric="sum", figure=NEW, group="province").json()
+    want: dict[str, int] = defaultdict(int)
+    for r in current:
+        if r["meta"]["region"]["province"] and dig(r, NEW) is not None:
+            want[r["meta"]["region"]["province"]] += dig(r, NEW)
+    assert {row["province"]: row["value"] for row in res["rows"]} == pytest.approx(dict(want))
+    assert res["overall"]["value"] == pytest.approx(sum(v for r in current if (v := dig(r, NEW)) is not None))
+
+
+def test_stats_two_groups_avg_count_and_ratio(stack, current):
+    res = get(stack, "/api/v1/stats", metric="avg", figure=NEW, group=["level", "year"]).json()
+    cells: dict[tuple, list] = defaultdict(list)
+    for r in current:
+        if (v := dig(r, NEW)) is not None and r["meta"]["level"]:
+            cells[(r["meta"]["level"], r["meta"]["year"])].append(v)
+    assert {(x["level"], x["year"]): x["value"] for x in res["rows"]} == \
+        pytest.approx({k: sum(v) / len(v) for k, v in cells.items()})
+    res = get(stack, "/api/v1/stats", metric="count", group="year").json()
+    assert {x["year"]: x["value"] for x in res["rows"]} == dict(Counter(r["meta"]["year"] for r in current))
+    g, t = "applications.granted.total", "applications.total.total"
+    res = get(stack, "/api/v1/stats", metric="sum", figure=g, per=t, group="province", year_from=2021).json()
+    num: dict[str, float] = defaultdict(float)
+    den: dict[str, float] = defaultdict(float)
+    for r in current:
+        p = r["meta"]["region"]["province"]
+        if p and r["meta"]["year"] >= 2021 and dig(r, g) is not None and dig(r, t) is not None:
+            num[p] += dig(r, g)
+            den[p] += dig(r, t)
+    assert {x["province"]: x["value"] for x in res["rows"]} == \
+        pytest.approx({p: (num[p] / den[p] if den[p] else None) for p in num})
+    assert get(stack, "/api/v1/stats", group=["province", "province"]).status_code == 422
+    assert get(stack, "/api/v1/stats", metric="sum", figure="nope").status_code == 422
+
+
+def test_timeline_of_one_body(stack, current):
+    by_agency: dict[str, list[dict]] = defaultdict(list)
+    for r in current:
+        by_agency[r["meta"]["agency"]].append(r)
+    name, recs = max(by_agency.items(), key=lambda kv: len({r["meta"]["year"] for r in kv[1]}))
+    assert len({r["meta"]["year"] for r in recs}) >= 3, name
+    res = get(stack, f"/api/v1/agencies/{name}/timeline").json()
+    years = sorted({r["meta"]["year"] for r in recs})
+    assert res["years"] == years
+    fig = next(x for x in res["figures"] if x["path"] == NEW)
+    by_year = {r["meta"]["year"]: dig(r, NEW) for r in recs}
+    assert fig["values"] == [by_year[y] for y in years]
+    for i in range(1, len(years)):
+        a, b = fig["values"][i - 1], fig["values"][i]
+        if a is not None and b is not None:
+            assert fig["change"][i] == b - a
+    assert get(stack, "/api/v1/agencies/不存在的机关/timeline").status_code == 404
+
+
+def test_export_csv_rows_match_hits(stack, current):
+    r = get(stack, "/api/v1/export", province=current[0]["meta"]["region"]["province"])
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    total = search(stack, province=current[0]["meta"]["region"]["province"], size=0)["total"]
+    assert len(rows) - 1 == total
+    header = rows[0]
+    col = next(i for i, h in enumerate(header) if h.endswith(" " + NEW))
+    by_id = {r["id"]: r for r in current}
+    for row in rows[1:]:
+        want = dig(by_id[row[0]], NEW)
+        assert row[col] == ("" if want is None else str(want))
+    everything = get(stack, "/api/v1/export").content.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(everything)))) - 1 == len(current)
+
+
+def test_original_document_is_served_safely(stack, corpus):
+    r = get(stack, f"/api/v1/reports/{corpus.hostile_id}/original")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/plain")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.content == search_corpus.hostile_report()
+    html_id = corpus.ids["2019_shanghai_bgt.html"]
+    r = get(stack, f"/api/v1/reports/{html_id}/original")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert "sandbox" in r.headers["content-security-policy"]
+    assert get(stack, "/api/v1/reports/" + "0" * 64 + "/original").status_code == 404
+    assert get(stack, "/api/v1/reports/..%2F..%2Fetc/original").status_code == 404
+
+
+def test_ui_is_served_with_vendored_echarts(stack, corpus):
+    r = get(stack, "/")
+    assert r.status_code == 200 and "年报" in r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert get(stack, "/vendor/echarts.min.js").status_code == 200
+    assert "https://" not in r.text and "http://" not in r.text  # nothing from a CDN
