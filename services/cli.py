@@ -205,5 +205,44 @@ def reindex(timeout: float = typer.Option(3600, help="seconds to wait for the ne
                f"({res.reached} documents); previous: {', '.join(res.old) or '-'}")
 
 
+@app.command("kibana-import")
+def kibana_import(url: str = typer.Option(None, help="Kibana base URL (default NIANBAO_KIBANA_URL)"),
+                  directory: Path = typer.Option(None, "--dir", help="folder of .ndjson saved objects"),
+                  space: str = typer.Option(None, help="Kibana space id (default space when omitted)"),
+                  wait: float = typer.Option(0, help="seconds to wait for Kibana to become available"),
+                  username: str = typer.Option(None, envvar="KIBANA_USERNAME"),
+                  password: str = typer.Option(None, envvar="KIBANA_PASSWORD")) -> None:
+    """Import the data views and dashboards of monitoring/kibana into Kibana (idempotent, overwrites)."""
+    import httpx
+
+    from shared.kibana import KibanaError, import_saved_objects, ndjson_payload, wait_until_available
+    from shared.kibana_objects import OUT_DIR
+    base = url or get_settings().kibana_url
+    auth = httpx.BasicAuth(username, password or "") if username else None
+    try:
+        if wait:
+            wait_until_available(base, wait, auth)
+        result = import_saved_objects(base, ndjson_payload(directory or OUT_DIR), space=space, auth=auth)
+    except (KibanaError, httpx.HTTPError) as e:
+        typer.echo(f"✗ {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"已导入 {result.successCount} 个对象 / imported {result.successCount} saved objects into {base}")
+
+
+@app.command("events-prune")
+def events_prune(days: int = typer.Option(None, min=1, help="keep this many days (default NIANBAO_EVENTS_RETENTION_DAYS)"),
+                 dry_run: bool = typer.Option(False, "--dry-run", help="only list what would be deleted")) -> None:
+    """Delete daily pipeline-event indices older than N days (retention without ILM)."""
+    from shared.es_index import client
+    from shared.events_index import prune_events
+    days = days or get_settings().events_retention_days
+    if days < 1:
+        typer.echo("保留天数为 0：不删除 / retention is 0 days: nothing is deleted")
+        return
+    doomed = prune_events(client(), days, dry_run=dry_run)
+    verb = "将删除 / would delete" if dry_run else "已删除 / deleted"
+    typer.echo(f"{verb} {len(doomed)}: {', '.join(doomed) or '-'}")
+
+
 if __name__ == "__main__":
     app()
