@@ -34,6 +34,18 @@ def test_received_phrasings(text):
     assert (f.where, f.actual) == ("applications.new_received.total", 9)
 
 
+def test_office_acting_for_the_government_counts_as_the_report_body():
+    # 2024_hongze_district: the report's own text against its own table (hand-labelled a mismatch).
+    (f,) = rules_for(s1="2024年,区政府办代表区政府受理政府信息公开申请17件。", agency="某区人民政府",
+                    year=2024)
+    assert f.actual == 17
+
+
+def test_tiao_only_with_gongkai_shenqing():
+    (f,) = rules_for(s3="2023年,共收到政府信息公开申请0条。", year=2023)  # 2023_pingtan_jjf
+    assert (f.expected, f.actual) == (6, 0)
+
+
 def test_handled_count_compares_with_received_plus_carried_over():
     assert rules_for(s3="全年共办理政府信息公开申请7件。") == []  # 6 new + 1 carried over
     (f,) = rules_for(s3="全年共办理政府信息公开申请3件。")
@@ -67,7 +79,7 @@ def test_falls_back_to_record_text_without_sections():
     "局属下属单位共收到政府信息公开申请40件。",                       # another body
     "全市共受理政府信息公开申请300件。",                             # a department's report: 全市 = others
     "各部门共收到政府信息公开申请300件。",
-    "区政府办代表区政府受理政府信息公开申请17件。",                    # a part acting for the whole
+    "2023年,我局共制发政府信息313条,依申请公开信息数130条。",          # 条 = information items
     "收到政府信息公开申请6件,其中网络申请2件,信函申请4件。",           # subsets
     "通过网络平台收到申请3件。",                                     # channel subset
     "收到自然人申请5件。",                                           # applicant subset

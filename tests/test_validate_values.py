@@ -84,10 +84,20 @@ def test_county_body_with_regulations_2019_template():
     assert f.where == "active_disclosure.regulations.new_made"
 
 
-def test_city_body_with_regulations_is_fine():
-    r = record(agency="某市人民政府", level="city")
+@pytest.mark.parametrize("agency,level", [
+    ("某市人民政府", "city"), ("上海市人民政府办公厅", "province"), ("某某局", None)])
+def test_regulation_makers_or_unknown_bodies_are_fine(agency, level):
+    r = record(agency=agency, level=level)
     r.active_disclosure["regulations"].update(issued=3, in_force=40)
     assert check_plausibility(r) == []
+
+
+def test_city_department_with_regulations():
+    # 2021_pingtan_gyz: a department, not the government, reports 1 规章 issued and in force.
+    r = record(agency="平潭综合实验区国有资产管理局", level="city")
+    r.active_disclosure["regulations"].update(issued=1, in_force=1)
+    found = check_plausibility(r)
+    assert len(found) == 2 and "工作部门" in found[0].message
 
 
 def test_absurd_magnitudes():

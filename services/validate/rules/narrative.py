@@ -5,9 +5,10 @@ wrong one. Precision matters more than recall, so a number is used only when its
 states this body's own total for the report year:
 
 - metrics: applications received (收到/受理…申请N件), applications handled (办理/处理…申请N件),
-  administrative review cases (复议N件/起), litigation cases (诉讼/起诉N件/起);
+  administrative review cases (复议N件/起), litigation cases (诉讼/起诉N件/起); "N条" only in
+  "…公开申请N条" (elsewhere 条 counts information items: 依申请公开信息数245条);
 - skipped: another year (a different YYYY年 before it, 上年, 同比, 与…相比, 增加/减少), another body
-  (下属单位, 各部门, X代表Y; 全市/全区/全县 in a department's report), a subset (其中, 含, 分别, 通过网络…,
+  (下属单位, 各部门; 全市/全区/全县 in a department's report), a subset (其中, 含, 分别, 通过网络…,
   自然人…, 予以公开…), a cumulative figure (累计, 截至), an approximation (余, 近, 约, 以上);
 - a metric is reported only when no qualifying sentence agrees with the table, once per metric.
 """
@@ -21,11 +22,11 @@ from shared.record import Finding, Record
 from ._common import finding, fmt
 
 SENTENCE_END = re.compile(r"[。;；!！?？]")
-COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(件|起|宗|例)")
+COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(件|起|宗|例|条)")
 YEAR = re.compile(r"(\d{4})年")
 
 OTHER_TIME = re.compile(r"上年|去年|上一年|前年|同比|环比|相比|比上|较|增加|减少|增长|下降|持平|结转|累计|截至|截止|历年|以来")
-OTHER_BODY = re.compile(r"代表|下属|所属|直属|各单位|各部门|各乡镇|各街道|各县|各区|各地|各级|系统内|全系统|基层|二级单位")
+OTHER_BODY = re.compile(r"下属|所属|直属|各单位|各部门|各乡镇|各街道|各县|各区|各地|各级|系统内|全系统|基层|二级单位")
 WHOLE_REGION = re.compile(r"全(省|市|区|县|州|盟|旗|镇|乡|街道)")
 SUBSET = re.compile(r"其中|包括|包含|含|分别|占")
 CHANNEL = re.compile(r"网络|网上|在线|信函|邮寄|当面|现场|传真|电子邮件|邮箱|电话|平台|网站|窗口|来信|来访")
@@ -125,6 +126,8 @@ def statements(record: Record) -> list[Statement]:
             if SUBSET.search(segment):
                 break  # 其中/含/分别: everything after is a breakdown, not a total
             metric = None if m.group(2) or _excluded(segment, before, year, government) else _metric(segment)
+            if m.group(3) == "条" and not (metric in ("received", "handled") and "公开申请" in segment):
+                metric = None  # 条 counts information items (依申请公开信息数245条), except "…公开申请N条"
             if metric:
                 out.append(Statement(metric, int(m.group(1).replace(",", "")),
                                      quote(sent, start, m.end())))

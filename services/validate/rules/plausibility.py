@@ -1,8 +1,10 @@
 """PLAUSIBILITY (warning): values that cannot be right for this body.
 
 - 规章 (government regulations) are made only by provincial governments, governments of 设区的市 and
-  State Council departments (立法法 art. 91/93). A township/街道 or a county-level body reporting
-  规章 > 0 has almost certainly put 规范性文件 (or nothing) in the wrong row.
+  State Council departments (立法法 art. 91/93). A township/街道, a county-level body, or a
+  department of a province/city (not the government or its general office, which report for it)
+  reporting 规章 > 0 has almost certainly put 规范性文件 (or nothing) in the wrong row. Bodies of
+  unknown level are not judged.
 - Absurd magnitudes (e.g. more than a million applications) are misread cells or typos.
 """
 from __future__ import annotations
@@ -19,6 +21,8 @@ REG_CELL_NAMES: dict[str, str] = {
 }
 # 街道, or a name ending in 乡/镇 (optionally + 人民政府/政府/办事处); "城乡" (住房和城乡建设局) is not a 乡.
 TOWNSHIP_RE = re.compile(r"街道|[乡镇](人民政府|政府|办事处)?$|[乡镇](人民政府|政府)")
+# The government itself or its general office (上海市人民政府办公厅 reports the city's 规章).
+GOVERNMENT_RE = re.compile(r"政府(办公厅|办公室|办)?$")
 
 # Upper bounds per cell kind, far above any real body (Shanghai handles a few 10^4 applications).
 LIMITS: dict[str, float] = {"applications": 1_000_000, "review_litigation": 100_000}
@@ -33,12 +37,22 @@ def is_township(record: Record) -> bool:
     return bool(TOWNSHIP_RE.search(agency))
 
 
+def regulation_maker_doubt(record: Record) -> tuple[str, str] | None:
+    """(中文, English) description of the body when it cannot make 规章; None when it can or is unknown."""
+    if is_township(record):
+        return "乡镇、街道", "A township or sub-district body"
+    if record.meta.level == "county":
+        return "县级机关", "A county-level body"
+    if record.meta.level in ("province", "city") and not GOVERNMENT_RE.search(record.meta.agency or "政府"):
+        return "省、市政府工作部门", "A department of a provincial or city government"
+    return None
+
+
 def _regulation_findings(record: Record) -> list[Finding]:
-    township = is_township(record)
-    if not township and record.meta.level != "county":
+    doubt = regulation_maker_doubt(record)
+    if doubt is None:
         return []
-    body_zh = "乡镇、街道" if township else "县级机关"
-    body_en = "A township or sub-district body" if township else "A county-level body"
+    body_zh, body_en = doubt
     out: list[Finding] = []
     for cell, value in record.active_disclosure.get("regulations", {}).items():
         if value is None or value <= 0:
