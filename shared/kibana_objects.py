@@ -9,6 +9,7 @@ fails when the committed files differ from this module's output.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +248,40 @@ def reports_objects() -> list[dict]:
          (by_rule, 0, 16, 24, 18), (outcomes, 24, 16, 24, 18), (agencies, 0, 34, 48, 14)],
         time_from=None, refresh_ms=None)
     return [n_reports, by_province_year, by_rule, outcomes, agencies, board]
+
+
+# --- what the objects need from the mappings (checked against live Elasticsearch in the tests) ---
+
+# Lens column dataType → Elasticsearch field types that can back it.
+LENS_TYPES: dict[str, frozenset[str]] = {
+    "number": frozenset({"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float",
+                         "unsigned_long"}),
+    "string": frozenset({"keyword", "constant_keyword", "wildcard"}),  # aggregatable strings only
+    "date": frozenset({"date", "date_nanos"}),
+    "boolean": frozenset({"boolean"}),
+}
+_KQL_FIELD = re.compile(r"(?<![\w.@])([A-Za-z_@][\w.@]*)\s*:")
+
+
+def referenced_fields(objects: list[dict]) -> dict[str, dict[str, str | None]]:
+    """{data view id: {field: Lens dataType or None (any type)}} over data views and Lens objects:
+    time fields, column source fields and fields named in KQL queries."""
+    out: dict[str, dict[str, str | None]] = {}
+    for o in objects:
+        a = o["attributes"]
+        if o["type"] == "index-pattern" and a.get("timeFieldName"):
+            out.setdefault(o["id"], {})[a["timeFieldName"]] = "date"
+        if o["type"] != "lens":
+            continue
+        refs = {r["name"]: r["id"] for r in o["references"]}
+        for layer_id, layer in a["state"]["datasourceStates"]["formBased"]["layers"].items():
+            fields = out.setdefault(refs[f"indexpattern-datasource-layer-{layer_id}"], {})
+            for col in layer["columns"].values():
+                if col.get("sourceField") and col["sourceField"] != "___records___":
+                    fields[col["sourceField"]] = col["dataType"]
+            for name in _KQL_FIELD.findall(a["state"]["query"]["query"]):
+                fields.setdefault(name, None)
+    return out
 
 
 FILES: dict[str, Any] = {
