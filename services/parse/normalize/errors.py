@@ -35,7 +35,8 @@ def encrypted_pdf() -> ProcessingError:
 
 def corrupt(fmt: str, detail: str = "") -> ProcessingError:
     suffix = f": {detail}" if detail else ""
-    return ProcessingError(f"corrupt_{fmt}", f"{fmt.upper()} 文件损坏或不完整{suffix}",
+    zh_suffix = f"（{detail}）" if detail else ""
+    return ProcessingError(f"corrupt_{fmt}", f"{fmt.upper()} 文件损坏或不完整{zh_suffix}",
                            f"{fmt.upper()} file is corrupt or truncated{suffix}")
 
 
