@@ -120,3 +120,28 @@ def test_one_finding_per_metric():
 
 def test_table_lines_are_ignored():
     assert sentences("申请 | 4件 | 5\n正文。") == ["正文"]
+
+
+# --- stated zeros --------------------------------------------------------------------------------
+
+def test_zero_applications_stated_in_words():
+    (f,) = rules_for(s3="2021年我局未收到政府信息公开申请。")
+    assert (f.where, f.expected, f.actual) == ("applications.new_received.total", 6, 0)
+
+
+def test_zero_cases_stated_in_words():
+    (f,) = rules_for(s4="本年度未发生政府信息公开行政复议、行政诉讼案件。")
+    assert (f.where, f.expected, f.actual) == ("review_litigation.review.total", 2, 0)
+    r = record(s4="本年度没有因政府信息公开引发的行政诉讼。")
+    assert check_narrative(r) == []  # litigation is 0 in the table
+
+
+@pytest.mark.parametrize("text", [
+    "2020年未收到政府信息公开申请。",                # another year
+    "对未收到申请人补正材料的,不再处理。",          # not "no applications"
+    "未经复议直接起诉的,依法应诉。",                # not "no cases"
+    "实现行政复议零纠错,无败诉案件。",               # a result, not the count
+    "下属单位未收到政府信息公开申请。",              # another body
+])
+def test_zero_sentences_that_must_not_raise(text):
+    assert rules_for(s1=text) == [], text

@@ -10,6 +10,7 @@ states this body's own total for the report year:
 - skipped: another year (a different YYYY年 before it, 上年, 同比, 与…相比, 增加/减少), another body
   (下属单位, 各部门; 全市/全区/全县 in a department's report), a subset (其中, 含, 分别, 通过网络…,
   自然人…, 予以公开…), a cumulative figure (累计, 截至), an approximation (余, 近, 约, 以上);
+- a stated zero is read too, in tight forms only: 未收到政府信息公开申请, 未发生/没有/无…行政复议/行政诉讼;
 - a metric is reported only when no qualifying sentence agrees with the table, once per metric.
 """
 from __future__ import annotations
@@ -38,6 +39,9 @@ RECEIVE = re.compile(r"收到|受理|接收|新收|接到|收悉|登记")
 HANDLE = re.compile(r"办理|处理|办结|答复")
 REVIEW = re.compile(r"复议")
 LITIGATION = re.compile(r"诉讼|起诉")
+
+ZERO_RECEIVED = re.compile(r"(未|没有)(收到|受理|接到|接收)(任何)?(政府)?(信息公开申请|依申请公开|申请公开)")
+ZERO_CASES = re.compile(r"(未|没有|无)(发生|出现|产生|涉及)?(因|关于|有关)?[^,，]{0,15}?(行政复议|行政诉讼)")
 
 SOURCE_SECTIONS = (1, 3, 4)
 HEADING = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+")
@@ -132,6 +136,23 @@ def statements(record: Record) -> list[Statement]:
                 out.append(Statement(metric, int(m.group(1).replace(",", "")),
                                      quote(sent, start, m.end())))
             start = m.end()
+        out.extend(_zero_statements(sent, year, government))
+    return out
+
+
+def _zero_statements(sent: str, year: int | None, government: bool) -> list[Statement]:
+    """"未收到政府信息公开申请", "未发生行政复议、行政诉讼": a stated 0, read only from clauses without
+    digits and in these tight forms (the negation right before the verb or the case type)."""
+    out: list[Statement] = []
+    offset = 0
+    for part in re.split(f"[{CLAUSE_SEP}]", sent):
+        before, offset = sent[:offset], offset + len(part) + 1
+        if not part or re.search(r"\d", YEAR.sub("", part)) or _excluded(part, before + part, year, government):
+            continue
+        if ZERO_RECEIVED.search(part) or ZERO_CASES.search(part):
+            metric = _metric(part)
+            if metric and metric != "handled":
+                out.append(Statement(metric, 0, part))
     return out
 
 
