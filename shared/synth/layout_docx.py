@@ -6,20 +6,40 @@ import random
 
 from docx import Document
 from docx.shared import Pt
+from docx.table import _Cell
 
 from shared.synth.doc import Block
 from shared.synth.tables import TRows, grid, width
 
 
 def _table(document, rows: TRows) -> None:
+    """A Word table with merges written directly as w:gridSpan / w:vMerge (python-docx's own
+    cell()/merge() re-walk the whole table on every call)."""
     w = width(rows)
     table = document.add_table(rows=len(rows), cols=w)
     table.style = "Table Grid"
+    # per row: column → (cell text or None for a vertical continuation, colspan, vMerge)
+    plan: dict[int, dict[int, tuple[str | None, int, str | None]]] = {r: {} for r in range(len(rows))}
     for r, c, cell in grid(rows):
-        target = table.cell(r, c)
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-        target.text = cell.text
+        plan[r][c] = (cell.text, cell.colspan, "restart" if cell.rowspan > 1 else None)
+        for dr in range(1, cell.rowspan):
+            plan[r + dr][c] = (None, cell.colspan, "continue")
+    for r, row in enumerate(table.rows):
+        tr = row._tr
+        tcs = list(tr.tc_lst)
+        keep = []
+        for c, (text, span, vmerge) in sorted(plan[r].items()):
+            tc = tcs[c]
+            if span > 1:
+                tc.grid_span = span
+            if vmerge:
+                tc.vMerge = vmerge
+            keep.append(tc)
+            if text:
+                _Cell(tc, table).text = text
+        for tc in tcs:
+            if tc not in keep:
+                tr.remove(tc)
 
 
 def render_docx(rng: random.Random, blocks: list[Block]) -> bytes:

@@ -5,10 +5,12 @@ no CJK font installed `cjk_font()` is None and PDF rendering is unavailable rath
 (install one with `apt-get install -y fonts-wqy-microhei`)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
 import subprocess
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +44,63 @@ def cjk_font() -> Path | None:
     return next((Path(p) for p in _KNOWN if Path(p).is_file()), None)
 
 
+def _charset() -> str:
+    """Every character a synthetic report can contain: the synth's own source text (labels,
+    narrative), the real division names, both in simplified and traditional form, plus ASCII."""
+    from shared.synth.agencies import divisions  # noqa: PLC0415
+    from shared.synth.render import to_traditional  # noqa: PLC0415
+
+    here = Path(__file__).parent
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(here.glob("*.py")))
+    text += "".join("".join(d) for d in divisions())
+    text += to_traditional(text) + "".join(chr(i) for i in range(32, 127)) + "—“”‘’（）：，。、；／"
+    return "".join(sorted(set(text)))
+
+
+@lru_cache(maxsize=1)
+def _subset_font() -> tuple[Path, frozenset[int]] | None:
+    """A subset of the CJK font with just the characters the synth uses (loading a full CJK font
+    costs seconds per document), cached in the temp folder."""
+    font = cjk_font()
+    if font is None:
+        return None
+    chars = _charset()
+    key = hashlib.sha256((str(font) + chars).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"nianbao-synth-cjk-{key}.ttf"
+    if not path.is_file():
+        import logging  # noqa: PLC0415
+
+        from fontTools import subset  # noqa: PLC0415
+
+        logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+        options = subset.Options()
+        options.font_number = 0
+        options.layout_features = []
+        sub = subset.load_font(str(font), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(sub)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        subset.save_font(sub, str(tmp), options)
+        tmp.replace(path)
+    from fontTools.ttLib import TTFont  # noqa: PLC0415
+
+    cmap = TTFont(str(path), lazy=True).getBestCmap()
+    return path, frozenset(cmap)
+
+
+def _font_for(blocks: list[Block]) -> Path:
+    """The subset font when it covers the document, else the full font."""
+    sub = _subset_font()
+    if sub is not None:
+        used = {ord(ch) for b in blocks for t in [b.text, *(c.text for row in b.rows or [] for c in row)] for ch in t}
+        if used - {10, 13} <= sub[1]:
+            return sub[0]
+    font = cjk_font()
+    assert font is not None
+    return font
+
+
 def _col_widths(rows: TRows, total: float) -> tuple[float, ...]:
     w = width(rows)
     if w == 10:  # applications: three label columns, seven value columns
@@ -54,12 +113,11 @@ def _col_widths(rows: TRows, total: float) -> tuple[float, ...]:
 def render_pdf(rng: random.Random, blocks: list[Block]) -> bytes:
     from fpdf import FPDF  # noqa: PLC0415 (test/bench dependency)
 
-    font = cjk_font()
-    if font is None:
+    if cjk_font() is None:
         raise RuntimeError("no CJK font installed: apt-get install -y fonts-wqy-microhei")
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("cjk", fname=str(font))
+    pdf.add_font("cjk", fname=str(_font_for(blocks)))
     pdf.add_page()
     size = rng.choice((9, 10, 10.5))
     for b in blocks:

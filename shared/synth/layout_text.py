@@ -47,10 +47,9 @@ def _is_label_row(row: list[TCell]) -> bool:
 # --- pipe -------------------------------------------------------------------------------------
 def _pipe_table(rows: TRows) -> list[str]:
     w = width(rows)
-    placed = grid(rows)
     lines = []
-    for r, row in enumerate(rows):
-        cells = [c.text for rr, _, c in placed if rr == r]
+    for row in rows:
+        cells = [c.text for c in row]
         line = " | ".join(cells)
         missing = w - len(cells)
         if missing == 1:

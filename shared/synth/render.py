@@ -70,22 +70,24 @@ def render(rng: random.Random, truth: Truth, layout: str, encoding: str = "utf-8
     if encoding.lower() == "big5" and not traditional:
         encoding = "utf-8"  # Big5 only carries traditional text
     blocks = build_blocks(rng, truth, make_sections(rng, truth), style)
-    if traditional:
-        blocks = map_text(blocks, to_traditional)
     fmt = layout_format(layout)
     if fmt in ("docx", "pdf"):
+        if traditional:
+            blocks = map_text(blocks, to_traditional)
         data = render_docx(rng, blocks) if fmt == "docx" else render_pdf(rng, blocks)
         return Rendered(data, CONTENT_TYPES[fmt], EXTENSIONS[fmt], fmt, None, traditional, blocks)
     if fmt == "html":
         text = render_html(rng, blocks, encoding)
     else:
         text = {"pipe": render_pipe, "lines": render_lines, "tabs": render_tabs}[layout](rng, blocks)
+    if traditional:  # the whole text at once (one OpenCC call, not one per cell)
+        text = to_traditional(text)
     try:
         data = text.encode(encoding)
     except UnicodeEncodeError:  # a character Big5 lacks: fall back rather than lose it
         encoding = "utf-8"
         if fmt == "html":
-            text = render_html(random.Random(0), blocks, encoding)
+            text = text.replace("charset=big5", "charset=utf-8")
         data = text.encode(encoding)
     ctype = f"{CONTENT_TYPES[fmt]}; charset={encoding}"
     return Rendered(data, ctype, EXTENSIONS[fmt], fmt, encoding, traditional, blocks)

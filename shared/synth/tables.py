@@ -4,6 +4,7 @@ rowspan/colspan, labelled with the national template's own wording. Values are f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shared.record import APP_COLS, RL_COLS, RL_GROUPS
 
@@ -155,22 +156,32 @@ def rl_rows(rl: dict[str, dict[str, Cell]], s: Style) -> TRows:
     ]
 
 
-def grid(rows: TRows) -> list[tuple[int, int, TCell]]:
-    """(row, column, cell) of every origin cell, placing cells around earlier rowspans."""
+@lru_cache(maxsize=64)
+def _positions(shape: tuple[tuple[tuple[int, int], ...], ...]) -> tuple[tuple[int, int, int], ...]:
+    """(row, column, index in row) of every origin cell of a table shape (spans per row)."""
     taken: set[tuple[int, int]] = set()
     out = []
-    for r, row in enumerate(rows):
+    for r, row in enumerate(shape):
         c = 0
-        for cell in row:
+        for i, (rowspan, colspan) in enumerate(row):
             while (r, c) in taken:
                 c += 1
-            out.append((r, c, cell))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
+            out.append((r, c, i))
+            for dr in range(rowspan):
+                for dc in range(colspan):
                     taken.add((r + dr, c + dc))
-            c += cell.colspan
-    return out
+            c += colspan
+    return tuple(out)
+
+
+def _shape(rows: TRows) -> tuple[tuple[tuple[int, int], ...], ...]:
+    return tuple(tuple((c.rowspan, c.colspan) for c in row) for row in rows)
+
+
+def grid(rows: TRows) -> list[tuple[int, int, TCell]]:
+    """(row, column, cell) of every origin cell, placing cells around earlier rowspans."""
+    return [(r, c, rows[r][i]) for r, c, i in _positions(_shape(rows))]
 
 
 def width(rows: TRows) -> int:
-    return max(c + cell.colspan for _, c, cell in grid(rows))
+    return max(c + rows[r][i].colspan for r, c, i in _positions(_shape(rows)))
