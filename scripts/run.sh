@@ -44,9 +44,9 @@ start_bg() {
   echo $! >"$RUN_DIR/$name.pid"
 }
 
-# wait_http NAME URL: wait until NAME answers at URL; 2xx is ready, another status is a warning.
+# wait_http NAME URL: wait until NAME answers 2xx at URL (health may say 503 while workers boot).
 wait_http() {
-  local name="$1" url="$2" code deadline=$((SECONDS + API_WAIT_SECONDS))
+  local name="$1" url="$2" code=000 deadline=$((SECONDS + API_WAIT_SECONDS))
   while ((SECONDS < deadline)); do
     if ! live_pid "$RUN_DIR/$name.pid" >/dev/null; then
       tail -n 30 "$LOG_DIR/$name.log" >&2 || true
@@ -58,14 +58,16 @@ wait_http() {
     if [[ "$code" == 2?? ]]; then
       info "$name 就绪 ($url)" "$name ready ($url)"
       return 0
-    elif [[ "$code" != 000 ]]; then
-      warn "$name 已响应，但 $url 返回 HTTP $code" "$name answers, but $url returned HTTP $code"
-      FAILED=1
-      return 1
     fi
     sleep 1
   done
-  warn "$name 在 ${API_WAIT_SECONDS}s 内未响应 $url" "$name did not answer $url within ${API_WAIT_SECONDS}s"
+  if [[ "$code" == 000 ]]; then
+    warn "$name 在 ${API_WAIT_SECONDS}s 内未响应 $url" "$name did not answer $url within ${API_WAIT_SECONDS}s"
+  else
+    curl -s --max-time 5 "$url" | head -c 600 >&2 || true
+    echo >&2
+    warn "$name 已响应，但 $url 返回 HTTP $code" "$name answers, but $url returned HTTP $code"
+  fi
   FAILED=1
   return 1
 }
@@ -127,11 +129,12 @@ cmd_start() {
       -n "$stage@%h" --concurrency 1 --loglevel INFO
   done
 
-  wait_http ingest "http://127.0.0.1:$INGEST_PORT/api/v1/health" || true
-  wait_http search "http://127.0.0.1:$SEARCH_PORT/api/v1/search" || true
+  # Workers first: the ingest health check reports them.
   for stage in "${STAGES[@]}"; do
     wait_worker "worker-$stage" || true
   done
+  wait_http ingest "http://127.0.0.1:$INGEST_PORT/api/v1/health" || true
+  wait_http search "http://127.0.0.1:$SEARCH_PORT/api/v1/search" || true
   ((samples)) && nianbao_cli load-samples
 
   cat <<EOF
