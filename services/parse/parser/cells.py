@@ -7,7 +7,7 @@ plus stray label fragments and narrative that must not be read as cells.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .text import CJK, is_cjk
 
@@ -24,14 +24,19 @@ _TOKEN = re.compile(
 _NOT_A_CELL_AFTER = re.compile(r"[ ]?(?:[年月日号%件条个项次篇期人家起份]|[.、][ ]?[" + CJK + r"])")
 # Narrative after the row's cells: a run of ideographs this long ends the row.
 _PROSE = re.compile(rf"[{CJK}]{{4,}}")
+_PLAIN = re.compile(r"[\d |\n]*")
+_UNSAFE_NEXT = frozenset("年月日号%件条个项次篇期人家起份.、元万")
+_UNSAFE_REST = re.compile(r"[\d/—–-]|无|不适用")
 NULL_MARKERS = frozenset({"无", "不适用", "/", "-", "—", "–"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     raw: str          # text as printed, e.g. "3168.0656(万元)", "-3", "无"
     value: Value      # None for null markers
     splittable: bool  # a bare multi-digit run that may be several cells run together
+
+
+_new = tuple.__new__  # Token(...) runs Python code; tuple.__new__(Token, …) does not (hot path)
 
 
 def value_of(raw: str, money: bool = False) -> Value:
@@ -59,16 +64,20 @@ def pipe_cells(line: str, n: int, money: bool = False) -> list[Token] | None:
     parts = line.split("|")[1:]
     if len(parts) < n:
         return None
+    cells = [c.strip() for c in parts[:n]]
+    if all(c.isdigit() for c in cells):
+        return [_new(Token, (c, int(c), False)) for c in cells]
     out: list[Token] = []
-    for cell in parts[:n]:
-        c = cell.strip()
+    for c in cells:
         if not c:
             out.append(Token("", None, False))
-            continue
-        toks = tokens(c, money=money, stop_at_prose=False)
-        if len(toks) != 1:
-            return None
-        out.append(toks[0])
+        elif c.isdigit():  # the common case, and a delimited cell is never re-split
+            out.append(Token(c, int(c), False))
+        else:
+            toks = tokens(c, money=money, stop_at_prose=False)
+            if len(toks) != 1:
+                return None
+            out.append(toks[0]._replace(splittable=False))
     return out
 
 
@@ -77,6 +86,11 @@ def tokens(segment: str, money: bool = False, stop_at_prose: bool = True, glued:
     ("数据1"), years/dates and leftover list numbering ("1.属于…") are not cells; null markers
     count only when they stand alone (not the 无 of "无法提供"). `glued` accepts digits right after
     an ideograph (a header word run into the cells: "总计000000000000000")."""
+    plain = _PLAIN.match(segment).end()
+    rest = segment[plain:plain + 1]
+    if plain and (not rest or (rest not in _UNSAFE_NEXT and not _UNSAFE_REST.search(segment, plain))):
+        # Fast path: only digits and separators, then text without cells (the usual row).
+        return [_new(Token, (d, int(d), len(d) > 1)) for d in segment[:plain].replace("|", " ").split()]
     out: list[Token] = []
     end = len(segment)
     for m in _TOKEN.finditer(segment):

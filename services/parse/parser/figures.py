@@ -8,36 +8,42 @@ from shared.record import Figure
 
 from .sections import Heading
 
-_FIGURE = re.compile(
-    r"(?P<label>[\u4e00-\u9fff“”\"]{2,24})[ ]?(?P<value>\d+(?:\.\d+)?)[ ]?"
-    r"(?P<unit>人次|万元|件|条|篇|次|期|个|项|场|份|起|家|名|人|元)"
-)
+_COUNT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)[ ]?(?P<unit>人次|万元|件|条|篇|次|期|个|项|场|份|起|家|名|人|元)")
+# The label is the run of ideographs right before the number (looked for backwards: far cheaper
+# than a pattern that starts at every ideograph).
+_LABEL = re.compile(r"[\u4e00-\u9fff“”\"]{2,24}[ ]?$")
 _LEAD = re.compile(r"^(?:年度?|全年|全县|全市|全区|全局|今年|本年度?|年内|我局|我办|我区|我县|我市|我委|我单位|"
                    r"共计?|累计|合计|其中|已|均|先后|通过|并|另|还|再|又|在)+")
 _TRAIL = re.compile(r"(?:共计?|达到?|为|约|近|逾|超过|计|累计|合计|总数|数量)+$")
 # "202011起至…" is a date range, "3.6个百分点" a rate: not counts.
 _NOT_COUNT_AFTER = re.compile(r"至|百分点")
 _SENT_END = re.compile(r"[。;!?\n]")
+_SENT_START = re.compile(r".*[。;!?\n]", re.S)  # greedy: up to the last sentence end
 
 
 def figures(text: str, headings: list[Heading]) -> list[Figure]:
     starts = [h.start for h in headings]
     out: list[Figure] = []
-    for m in _FIGURE.finditer(text):
+    for m in _COUNT.finditer(text):
         if _NOT_COUNT_AFTER.match(text, m.end()):
             continue
-        lab = m.group("label")
+        lm = _LABEL.search(text, max(0, m.start() - 26), m.start())
+        if lm is None:
+            continue
+        lab = lm.group().rstrip()
         if "”" in lab and len(lab.rsplit("”", 1)[1]) >= 2:  # drop the tail of a quoted name before it
             lab = lab.rsplit("”", 1)[1]
         lab = _TRAIL.sub("", _LEAD.sub("", lab.strip("“”\"")))
         if len(lab) < 2:
             continue
-        s = m.start()
-        a = max((x.end() for x in _SENT_END.finditer(text, max(0, s - 200), s)), default=max(0, s - 200))
-        e = _SENT_END.search(text, m.end())
-        ctx = text[a:e.end() if e and e.end() - m.end() < 200 else m.end() + 60].strip()
+        s = lm.start()
+        lo = max(0, s - 200)
+        b = _SENT_START.match(text, lo, s)
+        a = b.end() if b else lo
+        e = _SENT_END.search(text, m.end(), m.end() + 200)
+        ctx = text[a:e.end() if e else m.end() + 60].strip()
         i = bisect_right(starts, s) - 1
         num = m.group("value")
-        out.append(Figure(label=lab, value=float(num) if "." in num else int(num), unit=m.group("unit"),
+        out.append(Figure.model_construct(label=lab, value=float(num) if "." in num else int(num), unit=m.group("unit"),
                           section=headings[i].no if i >= 0 else None, context=ctx))
     return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
 import cpca  # loads its address automaton once, at import
 
 from shared.record import Region
@@ -18,9 +20,15 @@ _TOWNSHIP = re.compile(r"街道|(?<!城)[乡镇](?:人民政府|政府|办事处
 
 
 def _lookup(s: str) -> Region | None:
+    t = _lookup_names(s)
+    return None if t is None else Region(province=t[0], city=t[1], county=t[2])
+
+
+@lru_cache(maxsize=4096)  # agencies recur across a body's yearly reports
+def _lookup_names(s: str) -> tuple[str | None, str | None, str | None] | None:
     for name, (p, c, k) in _SPECIAL.items():
         if name in s:
-            return Region(province=p, city=c, county=k)
+            return p, c, k
     r = cpca._get_one_addr(s, False, {})  # the record-level function behind cpca.transform, minus pandas
     p, c, k = r.get("省"), r.get("市"), r.get("区")
     names = [n for n in (p, c, k) if n and n not in _NOT_A_CITY]
@@ -29,7 +37,7 @@ def _lookup(s: str) -> Region | None:
         return None
     if c in _NOT_A_CITY:
         c = p if k else None  # districts of 直辖市: the municipality is also the city
-    return Region(province=p, city=c, county=k)
+    return p, c, k
 
 
 def find_region(*texts: str | None) -> Region:

@@ -32,31 +32,33 @@ def locate(text: str, patterns: Sequence[re.Pattern[str] | None], start: int = 0
     end = len(text) if end is None else end
     found: list[tuple[int, int] | None] = [None] * len(patterns)
     pos = start
+    ahead: dict[int, re.Match[str] | None] = {}  # pattern index → its first match from `pos`
     for i, pat in enumerate(patterns):
         if pat is None:
             continue
-        m = pat.search(text, pos, end)
+        m = ahead.pop(i) if i in ahead else pat.search(text, pos, end)
+        ahead.clear()
         if m is None:
             continue
-        nxt = _next_start(text, patterns, i + 1, m.end(), end)
+        nxt = end
+        for j in range(i + 1, len(patterns)):  # where the next row's label starts
+            pj = patterns[j]
+            if pj is None:
+                continue
+            mj = pj.search(text, m.end(), end)
+            ahead[j] = mj
+            if mj is not None:
+                nxt = mj.start()
+                break
         while True:  # re-anchor on a later occurrence that still precedes the next row
             m2 = pat.search(text, m.end(), nxt)
             if m2 is None:
                 break
             m = m2
+        # The look-ahead matches stay valid from the re-anchored end: nothing matched before nxt.
         found[i] = (m.start(), m.end())
         pos = m.end()
     return found
-
-
-def _next_start(text: str, patterns: Sequence[re.Pattern[str] | None], j: int, pos: int, end: int) -> int:
-    for pat in patterns[j:]:
-        if pat is None:
-            continue
-        m = pat.search(text, pos, end)
-        if m:
-            return m.start()
-    return end
 
 
 def segments(text: str, spans: Sequence[tuple[int, int] | None], end: int) -> list[str | None]:

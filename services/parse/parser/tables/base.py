@@ -50,7 +50,8 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
             out.append(None)
             continue
         n = len(spec.cols)
-        first_line = seg.split("\n", 1)[0]
+        nl = seg.find("\n")
+        first_line = seg if nl < 0 else seg[:nl]
         toks = None
         if "|" in first_line:
             if header is not None and first_line.count("|") > n:
