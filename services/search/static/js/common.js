@@ -50,6 +50,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Replace a node's children, skipping null/undefined/false (DOM append would print "null"). */
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((x) => x !== null && x !== undefined && x !== false));
+}
+
 /** Escape text for HTML (used only where a string must be HTML, e.g. chart tooltips). */
 export function escapeHtml(s) {
   return String(s ?? "").replace(/[&<>"'`=\/]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,6 +1,6 @@
 // The report page: metadata, findings, the six sections, the three tables (cells named by a finding
 // are marked with its message), a chart of applications by outcome, and a link to the original.
-import { api, chart, el, fmt, header, LABELS, regionText, showError, valueLabel } from "./common.js";
+import { api, chart, el, fill, fmt, header, LABELS, regionText, showError, valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
 const id = new URLSearchParams(location.search).get("id") || "";
@@ -35,6 +35,18 @@ function cell(record, flagged, path, value) {
   return td;
 }
 
+/** A row header; a finding that names the whole row ("applications.total") marks it. */
+function rowHead(flagged, path, label) {
+  const th = el("th", { scope: "row", "data-path": path, text: label });
+  const fs = flagged.get(path);
+  if (fs) {
+    th.classList.add("flagged", fs.some((f) => f.severity === "error") ? "error" : "warning");
+    th.title = fs.map((f) => f.message).join("\n");
+    th.append(el("span", { class: "flag-note", text: fs.map((f) => LABELS.rule[f.rule] || f.rule).join("、") }));
+  }
+  return th;
+}
+
 function applicationsTable(record, schema, flagged) {
   const tpl = record.meta.template === "2019" ? "2019" : "2021";
   const cols = schema.applications.cols;
@@ -46,7 +58,7 @@ function applicationsTable(record, schema, flagged) {
         el("th", { colspan: 5, text: "法人或其他组织" }), el("th", { rowspan: 2, text: cols[6].label })),
       el("tr", {}, cols.slice(1, 6).map((c) => el("th", { text: c.label })))),
     el("tbody", {}, rows.map((r) => el("tr", { class: r.key.includes(".") ? "sub" : "" },
-      el("th", { scope: "row", text: r.label }),
+      rowHead(flagged, `applications.${r.key}`, r.label),
       cols.map((c) => cell(record, flagged, `applications.${r.key}.${c.key}`, (apps[r.key] || {})[c.key]))))));
 }
 
@@ -56,7 +68,7 @@ function reviewTable(record, schema, flagged) {
   return el("table", { class: "data", id: "table-review_litigation" },
     el("thead", {}, el("tr", {}, el("th", { text: "" }), cols.map((c) => el("th", { text: c.label })))),
     el("tbody", {}, schema.review_litigation.rows.map((g) => el("tr", {},
-      el("th", { scope: "row", text: g.label }),
+      rowHead(flagged, `review_litigation.${g.key}`, g.label),
       cols.map((c) => cell(record, flagged, `review_litigation.${g.key}.${c.key}`, (rl[g.key] || {})[c.key]))))));
 }
 
@@ -69,7 +81,7 @@ function disclosureTable(record, schema, flagged) {
   return el("table", { class: "data", id: "table-active_disclosure" },
     el("thead", {}, el("tr", {}, el("th", { text: "信息内容" }), cols.map((c) => el("th", { text: c.label })))),
     el("tbody", {}, rows.map((r) => el("tr", {},
-      el("th", { scope: "row", text: r.label }),
+      rowHead(flagged, `active_disclosure.${r.key}`, r.label),
       cols.map((c) => r.cols.some((x) => x.key === c.key)
         ? cell(record, flagged, `active_disclosure.${r.key}.${c.key}`, (ad[r.key] || {})[c.key])
         : el("td", { class: "na" }))))));
@@ -82,15 +94,22 @@ function outcomeChart(node, record) {
     for (const [k, row] of Object.entries(apps)) {
       // "other" (2019, and the 2021 sum row) but not its sub-rows, to count each application once.
       const match = prefix === "other" ? k === "other" : (k === prefix || k.startsWith(prefix + "."));
-      if (match && row && typeof row.total === "number") v += row.total;
+      if (!match || !row) continue;
+      // The row total, or the sum of its stated cells when the total was left blank.
+      if (typeof row.total === "number") v += row.total;
+      else v += Object.entries(row).reduce((a, [c, x]) => a + (c !== "total" && typeof x === "number" ? x : 0), 0);
     }
     return { name, value: v };
   });
+  if (!data.some((d) => d.value > 0)) {
+    fill(node, el("p", { class: "muted nochart", text: "申请办理结果：本年度无可统计的申请。" }));
+    return;
+  }
   chart(node, {
     title: { text: "申请办理结果", left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "item", formatter: "{b}：{c} 件（{d}%）" },
     legend: { bottom: 0 },
-    series: [{ type: "pie", radius: ["35%", "65%"], data, label: { formatter: "{b}\n{c}" } }],
+    series: [{ type: "pie", radius: ["35%", "65%"], data: data.filter((d) => d.value > 0), label: { formatter: "{b}\n{c}" } }],
   });
 }
 
@@ -118,7 +137,7 @@ function findingsList(record) {
 }
 
 async function main() {
-  app.replaceChildren(header(""), el("main", { id: "report", class: "report" }, el("p", { class: "muted", text: "加载中…" })));
+  fill(app, header(""), el("main", { id: "report", class: "report" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("report");
   try {
     const [record, schema] = await Promise.all([api(`/api/v1/reports/${encodeURIComponent(id)}`), api("/api/v1/record-schema")]);
@@ -127,7 +146,7 @@ async function main() {
     const flagged = findingsByPath(record);
     const sections = [...(record.sections || [])].sort((a, b) => a.no - b.no);
     const chartBox = el("div", { id: "chart-outcomes", class: "chart" });
-    main.replaceChildren(
+    fill(main, 
       el("h1", { id: "title", text: m.title || m.agency || record.id }),
       record.superseded ? el("p", { class: "notice", text: "该年报已被同一机关同年度的新版本取代。" }) : null,
       el("div", { class: "links" },

@@ -1,6 +1,6 @@
 // The search page: query box, facet sidebar with counts, results with highlights, cursor paging.
 // All state lives in the URL (URLSearchParams + history.pushState), so every view is bookmarkable.
-import { api, el, fmt, header, highlight, KEY_FIGURES, LABELS, regionText, showError, valueLabel } from "./common.js";
+import { api, fill, el, fmt, header, highlight, KEY_FIGURES, LABELS, regionText, showError, valueLabel } from "./common.js";
 
 const FACETS = ["province", "city", "county", "level", "year", "template", "agency_type", "rule", "severity"];
 const SORTS = [["relevance", "相关度"], ["-year", "年度（新→旧）"], ["year", "年度（旧→新）"],
@@ -52,7 +52,7 @@ function layout() {
   el("div", { class: "row small" }, el("label", {}, "排序 ", sort), el("label", {}, "年度 ", yf, " – ", yt),
     fig));
   sort.addEventListener("change", () => form.requestSubmit());
-  app.replaceChildren(header("search"),
+  fill(app, header("search"),
     el("main", { class: "search" }, form,
       el("div", { class: "cols" },
         el("aside", { id: "facets", class: "facets", "aria-label": "分面筛选" }),
@@ -76,7 +76,7 @@ function chips(p) {
 function renderFacets(facets) {
   const p = params();
   const box = document.getElementById("facets");
-  box.replaceChildren();
+  fill(box);
   for (const name of FACETS) {
     const buckets = facets[name] || [];
     if (!buckets.length) continue;
@@ -96,7 +96,8 @@ function result(h) {
   const hl = h.highlight || {};
   const title = el("a", { href: `/report.html?id=${encodeURIComponent(h.id)}`, class: "title" });
   if (hl["meta.title"]) title.append(highlight(hl["meta.title"][0])); else title.textContent = m.title || m.agency || h.id;
-  const snippets = [...(hl["sections.text"] || []), ...(hl.text || [])].slice(0, 3);
+  // Section text first; the full text (which also holds the tables) only when sections gave nothing.
+  const snippets = [...new Set(hl["sections.text"] || hl.text || [])].slice(0, 3);
   const figs = KEY_FIGURES.filter(([k]) => h.figures && h.figures[k] !== null && h.figures[k] !== undefined);
   return el("article", { class: "hit", "data-id": h.id },
     el("h2", {}, title,
@@ -116,7 +117,7 @@ async function run() {
   layout();
   const p = params();
   const results = document.getElementById("results");
-  results.replaceChildren(el("p", { class: "muted", text: "检索中…" }));
+  fill(results, el("p", { class: "muted", text: "检索中…" }));
   const qp = new URLSearchParams(p);
   qp.set("size", PAGE);
   try {
@@ -128,7 +129,7 @@ async function run() {
       onclick: () => loadMore(qp, list, more) });
     state.next = res.next;
     more.hidden = !res.next;
-    results.replaceChildren(
+    fill(results, 
       el("div", { class: "summary" },
         el("span", { id: "total", text: `共 ${res.total.toLocaleString("zh-CN")} 份年报` }),
         chips(p),

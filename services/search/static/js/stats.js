@@ -1,6 +1,6 @@
 // The stats view: a figure summed / averaged / counted by one or two groups, over the search filters
 // kept in the URL; a bar chart plus the table of values.
-import { api, chart, el, fmt, header, LABELS, showError, valueLabel } from "./common.js";
+import { api, fill, chart, el, fmt, header, LABELS, showError, valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
 const GROUPS = ["province", "city", "county", "level", "year", "agency_type", "template"];
@@ -17,7 +17,7 @@ async function main() {
   const p = params();
   if (!p.get("figure") && p.get("metric") !== "count") p.set("figure", "applications.new_received.total");
   if (!p.getAll("group").length) p.set("group", "province");
-  app.replaceChildren(header("stats"), el("main", { id: "stats", class: "stats" }, el("p", { class: "muted", text: "加载中…" })));
+  fill(app, header("stats"), el("main", { id: "stats", class: "stats" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("stats");
   try {
     const schema = await api("/api/v1/record-schema");
@@ -46,7 +46,7 @@ async function main() {
     const res = await api("/api/v1/stats", p);
     const box = el("div", { id: "chart-stats", class: "chart wide" });
     const title = `${res.figure_label}${res.per_label ? ` ÷ ${res.per_label}` : ""}（${METRICS.find(([m]) => m === res.metric)[1]}）`;
-    main.replaceChildren(
+    fill(main, 
       el("h1", { text: "统计" }), form,
       filters.toString() ? el("p", { class: "muted" }, "筛选条件：", el("a", { href: `/?${filters}`, text: decodeURIComponent(filters.toString()) })) : null,
       el("h2", { id: "stats-title", text: title }),
@@ -64,7 +64,7 @@ async function main() {
     const [g1, g2] = res.group;
     const xs = [...new Set(res.rows.map((r) => r[g1]))];
     const series = g2
-      ? [...new Set(res.rows.map((r) => r[g2]))].map((s) => ({ name: valueLabel(g2, s), type: "bar",
+      ? [...new Set(res.rows.map((r) => r[g2]))].sort().map((s) => ({ name: valueLabel(g2, s), type: "bar",
           data: xs.map((x) => (res.rows.find((r) => r[g1] === x && r[g2] === s) || {}).value ?? null) }))
       : [{ name: title, type: "bar", data: xs.map((x) => res.rows.find((r) => r[g1] === x).value) }];
     chart(box, {

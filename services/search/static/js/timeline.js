@@ -1,5 +1,5 @@
 // One body's figures across years: a line chart of the key figures and the full table with changes.
-import { api, chart, el, fmt, header, KEY_FIGURES, showError } from "./common.js";
+import { api, fill, chart, el, fmt, header, KEY_FIGURES, showError } from "./common.js";
 
 const app = document.getElementById("app");
 const agency = new URLSearchParams(location.search).get("agency") || "";
@@ -12,20 +12,24 @@ function change(v, ratio) {
 }
 
 async function main() {
-  app.replaceChildren(header(""), el("main", { id: "timeline", class: "timeline" }, el("p", { class: "muted", text: "加载中…" })));
+  fill(app, header(""), el("main", { id: "timeline", class: "timeline" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("timeline");
   try {
     const t = await api(`/api/v1/agencies/${encodeURIComponent(agency)}/timeline`);
     document.title = `${t.agency} 历年数据 · 年报检索`;
     const box = el("div", { id: "chart-timeline", class: "chart wide" });
-    main.replaceChildren(
+    fill(main, 
       el("h1", { text: `${t.agency}：历年数据` }),
       el("p", { class: "links" }, "各年度年报：", t.reports.map((r) => el("a", { href: `/report.html?id=${encodeURIComponent(r.id)}`,
         text: `${r.year}${r.finding_count ? `（${r.finding_count} 个问题）` : ""}` }))),
       box,
+      el("label", { class: "muted" }, el("input", { type: "checkbox", id: "show-zero",
+        onchange: (e) => document.getElementById("timeline-table").classList.toggle("show-zero", e.target.checked) }),
+        " 显示历年均为 0 或空的项目"),
       el("table", { class: "data timeline-table", id: "timeline-table" },
         el("thead", {}, el("tr", {}, el("th", { text: "项目" }), t.years.map((y) => el("th", { text: `${y} 年` })))),
-        el("tbody", {}, t.figures.map((f) => el("tr", { "data-path": f.path },
+        el("tbody", {}, t.figures.map((f) => el("tr", { "data-path": f.path,
+          class: f.values.every((v) => !v) ? "allzero" : "" },
           el("th", { scope: "row", text: f.label, title: f.path }),
           f.values.map((v, i) => el("td", { class: "num" }, fmt(v), el("br"), change(f.change[i], f.change_ratio[i]))))))));
     const series = KEY_FIGURES.map(([path, name]) => {
