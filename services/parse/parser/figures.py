@@ -23,11 +23,14 @@ _SENT_START = re.compile(r".*[。;!?\n]", re.S)  # greedy: up to the last senten
 
 def figures(text: str, headings: list[Heading]) -> list[Figure]:
     starts = [h.start for h in headings]
+    bodies = [h.body for h in headings]
     out: list[Figure] = []
     for m in _COUNT.finditer(text):
         if _NOT_COUNT_AFTER.match(text, m.end()):
             continue
-        lm = _LABEL.search(text, max(0, m.start() - 26), m.start())
+        i = bisect_right(starts, m.start()) - 1
+        floor = bodies[i] if i >= 0 else 0  # a label never reaches back into its section's heading
+        lm = _LABEL.search(text, max(floor, m.start() - 26), m.start())
         if lm is None:
             continue
         lab = lm.group().rstrip()
@@ -37,12 +40,11 @@ def figures(text: str, headings: list[Heading]) -> list[Figure]:
         if len(lab) < 2:
             continue
         s = lm.start()
-        lo = max(0, s - 200)
+        lo = max(floor, s - 200)
         b = _SENT_START.match(text, lo, s)
         a = b.end() if b else lo
         e = _SENT_END.search(text, m.end(), m.end() + 200)
         ctx = text[a:e.end() if e else m.end() + 60].strip()
-        i = bisect_right(starts, s) - 1
         num = m.group("value")
         out.append(Figure.model_construct(label=lab, value=float(num) if "." in num else int(num), unit=m.group("unit"),
                           section=headings[i].no if i >= 0 else None, context=ctx))
