@@ -89,7 +89,11 @@ def inject(rng: random.Random, truth: Truth, kind: str) -> Injection:
         _bump(rl, group, col, _delta(rng, rl[group][col]))
         cells = [f"review_litigation.{group}.{col}"]
     elif kind == "NARRATIVE_MISMATCH":
-        truth.narrative_count += _delta(rng, truth.narrative_count)
+        # unambiguous: the stated count is neither the new applications nor new + carried over
+        new = apps["new_received"]["total"]
+        with_carried = new + (apps["carried_over"]["total"] or 0)
+        while truth.narrative_count in (new, with_carried):
+            truth.narrative_count = new + _delta(rng, new)
         cells = ["applications.new_received.total"]
     elif kind == "TEMPLATE_MISMATCH":
         wrong = "2021" if truth.meta["template"] == "2019" else "2019"
