@@ -35,6 +35,19 @@ def _index(lines: list[float], v: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
 
 
+def _grid_lines(table: Any) -> tuple[list[float], list[float]]:
+    return (_lines([c[0] for c in table.cells] + [c[2] for c in table.cells]),
+            _lines([c[1] for c in table.cells] + [c[3] for c in table.cells]))
+
+
+def _slot(lines: list[float], v: float) -> int | None:
+    """The grid interval holding v, or None outside the grid."""
+    for i in range(len(lines) - 1):
+        if lines[i] <= v < lines[i + 1]:
+            return i
+    return None
+
+
 def table_grid(table: Any) -> list[list[str]]:
     """Grid from cell bounding boxes: every cell fills the span of grid lines it covers."""
     texts = table.extract()
@@ -45,8 +58,7 @@ def table_grid(table: Any) -> list[list[str]]:
                 cells.append((bbox, text or ""))
     if not cells:
         return []
-    xs = _lines([b[0] for b, _ in cells] + [b[2] for b, _ in cells])
-    ys = _lines([b[1] for b, _ in cells] + [b[3] for b, _ in cells])
+    xs, ys = _grid_lines(table)
     grid = [[""] * max(len(xs) - 1, 1) for _ in range(max(len(ys) - 1, 1))]
     for (x0, top, x1, bottom), text in cells:
         c0, c1 = _index(xs, x0), max(_index(xs, x1), _index(xs, x0) + 1)
@@ -57,17 +69,85 @@ def table_grid(table: Any) -> list[list[str]]:
     return grid
 
 
-def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+def _in_box(obj: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _in_cell(obj: dict[str, Any], tables: list[Any]) -> bool:
+    # Only characters inside a cell belong to the table; one inside the table's frame but in no cell (a cell
+    # whose border was drawn on the previous page) stays in the running text rather than being lost.
+    return any(_in_box(obj, t.bbox) and any(_in_box(obj, cell) for cell in t.cells) for t in tables)
+
+
+def _is_white(color: Any) -> bool:
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, (tuple, list)) or not color or not all(isinstance(c, (int, float)) for c in color):
+        return False  # unknown (None = default black, pattern names): count as visible
+    if len(color) == 4:  # CMYK: white is no ink
+        return all(c <= 0.05 for c in color)
+    return all(c >= 0.95 for c in color)
+
+
+def _visible(obj: dict[str, Any]) -> bool:
+    kind = obj.get("object_type")
+    if kind not in ("rect", "line", "curve"):
+        return True
+    stroked = obj.get("stroke", kind == "line") and not _is_white(obj.get("stroking_color"))
+    filled = obj.get("fill", False) and not _is_white(obj.get("non_stroking_color"))
+    return bool(stroked or filled)
+
+
+def _graphics_filter(page: Any) -> Any:
+    """Word draws white cell and paragraph shading as filled rectangles. Their edges are invisible, and those
+    behind prose would make the table finder read every shaded line of text as a table row; those inside a
+    table still close cells whose visible border is missing (a row cut by a page break). So keep an invisible
+    rectangle only where a visible vertical rule crosses it."""
+    shapes = page.rects + page.lines + page.curves
+    verticals = [(o["x0"], o["x1"], o["top"], o["bottom"]) for o in shapes
+                 if _visible(o) and o["x1"] - o["x0"] <= 3 and o["bottom"] - o["top"] > 3]
+    verticals += [(x, x, o["top"], o["bottom"]) for o in page.rects if _visible(o) and o["x1"] - o["x0"] > 3
+                  for x in (o["x0"], o["x1"])]
+
+    def keep(obj: dict[str, Any]) -> bool:
+        if _visible(obj):
+            return True
+        return any(obj["x0"] - 1 <= x1 and x0 <= obj["x1"] + 1 and top < obj["bottom"] and bottom > obj["top"]
+                   for x0, x1, top, bottom in verticals)
+
+    return page.filter(keep)
+
+
+def _adopt_orphans(page: Any, table: Any, grid: list[list[str]]) -> list[tuple[float, float, float, float]]:
+    """Words inside a table's frame but in no cell (the cell's top border was drawn on the previous page) go
+    to the empty grid slot they sit in. Returns the boxes of the adopted words."""
+    xs, ys = _grid_lines(table)
+    region = page.within_bbox(table.bbox).filter(
+        lambda o: o.get("object_type") != "char" or not any(_in_box(o, c) for c in table.cells))
+    adopted: list[tuple[float, float, float, float]] = []
+    filled: set[tuple[int, int]] = set()  # slots that hold adopted words only
+    for word in region.extract_words():
+        r = _slot(ys, (word["top"] + word["bottom"]) / 2)
+        c = _slot(xs, (word["x0"] + word["x1"]) / 2)
+        if r is None or c is None or r >= len(grid) or c >= len(grid[r]):
+            continue
+        if grid[r][c] == "" or (r, c) in filled:
+            grid[r][c] = f"{grid[r][c]}\n{word['text']}" if grid[r][c] else word["text"]
+            filled.add((r, c))
+            adopted.append((word["x0"], word["top"], word["x1"], word["bottom"]))
+    return adopted
 
 
 def page_blocks(page: Any) -> tuple[list[Block], int]:
     """(blocks in reading order, visible characters on the page)."""
     n_chars = sum(1 for ch in page.chars if not ch.get("text", " ").isspace())
+    page = _graphics_filter(page)
     tables = [(t, grid) for t in page.find_tables() if is_data_grid(grid := table_grid(t))]
-    boxes = [t.bbox for t, _ in tables]
-    rest = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes)) if boxes else page
+    found = [t for t, _ in tables]
+    adopted = [box for t, grid in tables for box in _adopt_orphans(page, t, grid)]
+    rest = page.filter(lambda obj: obj.get("object_type") != "char"
+                       or not (_in_cell(obj, found) or any(_in_box(obj, b) for b in adopted))) if found else page
     items: list[tuple[float, Block]] = []
     for line in rest.extract_text_lines(return_chars=False):
         text = line["text"]
