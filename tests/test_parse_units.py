@@ -144,9 +144,22 @@ def test_ambiguous_run_together_row_is_reported():
     text = _report(lambda l, v: l + " " + " ".join(map(str, v)), "规章 0 0 0\n行政规范性文件3023", "0 " * 15)
     rec = parse(text_doc(text))
     amb = [f for f in rec.findings if f.rule == "AMBIGUOUS_CELLS"]
-    # 30|2|3 would leave fewer in force than issued net of repeals: only 3|0|23 fits.
+    # 30|2|3 would leave fewer in force than issued net of repeals: the record takes 3|0|23 and the
+    # info finding names the other reading.
     assert rec.active_disclosure["normative_documents"] == {"issued": 3, "repealed": 0, "in_force": 23}
-    assert not amb
+    assert [(f.where, f.severity, f.actual, f.expected) for f in amb] == [
+        ("active_disclosure.normative_documents", "info", [3, 0, 23], [[30, 2, 3]])]
+
+
+def test_arithmetic_ambiguity_in_application_row_is_resolved_and_reported():
+    """'120000012' reads four ways as seven cells; only 12|0|0|0|0|0|12 has its row sum right."""
+    text = _report(lambda l, v: l + " " + ("120000012" if l.startswith("一、") else " ".join(map(str, v))),
+                   "规章 0 0 0\n行政规范性文件 4 1 7", "0 " * 15)
+    rec = parse(text_doc(text))
+    assert list(rec.applications["new_received"].values()) == [12, 0, 0, 0, 0, 0, 12]
+    amb = [f for f in rec.findings if f.rule == "AMBIGUOUS_CELLS"]
+    assert [f.where for f in amb] == ["applications.new_received"]
+    assert amb[0].actual == [12, 0, 0, 0, 0, 0, 12] and len(amb[0].expected) == 3
 
 
 def test_unknown_layout_degrades_to_missing_tables():

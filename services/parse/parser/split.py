@@ -54,7 +54,8 @@ def splits(toks: Sequence[Token], n: int) -> list[list[Value]]:
 class Resolved:
     values: list[Value]
     raw: list[str | None]                      # printed text per cell where it says more than the value
-    candidates: list[list[Value]] = field(default_factory=list)  # >1 when the split was ambiguous
+    candidates: list[list[Value]] = field(default_factory=list)  # every split, when there is more than one
+    good: list[list[Value]] = field(default_factory=list)        # those of them that pass the arithmetic
     complete: bool = True                      # False when fewer cells than the row has were found
 
 
@@ -72,4 +73,5 @@ def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] 
         raws = [t.raw if not t.raw.isdigit() else None for t in toks] + [None] * (n - len(toks))
         return Resolved(vals, raws, complete=False)
     good = [c for c in cands if check is None or check(c)] or cands
-    return Resolved(list(good[0]), [None] * n, candidates=good if len(good) > 1 else [])
+    many = len(cands) > 1
+    return Resolved(list(good[0]), [None] * n, candidates=cands if many else [], good=good if many else [])

@@ -41,8 +41,8 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
     resolved, _ = read_rows(text, specs, start, end, header=_HEADER)
     result = TableResult({})
     for spec, res in zip(specs, resolved):
-        if res is not None and res.candidates and spec.key in _KEYWORD:
-            i = best_supported(res.candidates, stated_numbers(narrative, _KEYWORD[spec.key]))
-            res.values = list(res.candidates[i])
+        if res is not None and len(res.good) > 1 and spec.key in _KEYWORD:
+            i = best_supported(res.good, stated_numbers(narrative, _KEYWORD[spec.key]))
+            res.values = list(res.good[i])
         store(result, TABLE, spec.key, spec.cols, res)
     return result

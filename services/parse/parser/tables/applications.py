@@ -85,14 +85,14 @@ def _disambiguate(by_key: dict, rows: dict[str, list[Value] | None], narrative: 
     (balance, total = sum of results) hold; then the one the narrative states."""
     stated: set[int] | None = None
     for key, res in by_key.items():
-        if res is None or not res.candidates:
+        if res is None or len(res.good) < 2:
             continue
         scores = []
-        for cand in res.candidates:
+        for cand in res.good:
             rows[key] = cand
             scores.append(_column_checks(rows))
         best = max(scores)
-        tied = [c for c, s in zip(res.candidates, scores) if s == best]
+        tied = [c for c, s in zip(res.good, scores) if s == best]
         if len(tied) > 1:
             stated = stated if stated is not None else stated_numbers(narrative, _APPLICATION)
             choice = tied[best_supported(tied, stated)]
