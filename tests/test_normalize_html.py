@@ -120,3 +120,16 @@ def test_markup_without_text_is_an_error() -> None:
     with pytest.raises(ProcessingError) as exc:
         normalize(b"<html><body><script>var a=1;</script><img src='x.png'></body></html>", "id")
     assert exc.value.code == "no_text"
+
+
+def test_fragment_announced_as_html() -> None:
+    data = "年度报告\n<p>一、总体情况</p><p>正文<br>第二行</p><p>二、主动公开</p><p>结尾</p>".encode()
+    as_html = normalize(data, "id", content_type="text/html; charset=utf-8")
+    assert as_html.format == "html" and as_html.text.split("\n") == ["年度报告", "一、总体情况", "正文", "第二行",
+                                                                      "二、主动公开", "结尾"]
+    assert normalize(data, "id").format == "text"  # without the hint, text with a few tags in it stays text
+
+
+def test_empty_rows_dropped() -> None:
+    html = "<table><tr><td>规章</td><td>1</td></tr><tr><td>&nbsp;</td><td> </td></tr><tr><td>文件</td><td>2</td></tr></table>"
+    assert normalize(_html(html), "id").tables[0].rows == [["规章", "1"], ["文件", "2"]]

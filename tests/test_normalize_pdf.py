@@ -114,6 +114,16 @@ def test_real_pdf_tables(real_pdfs) -> None:
     assert ["商业企业", "科研机构", "社会公益组织", "法律服务机构"] == apps.rows[2][4:8]
 
 
+@pytest.mark.parametrize("name", sorted(REAL_TITLES))
+def test_real_pdf_tables_hold_no_prose(real_pdfs, name) -> None:
+    # Word's white paragraph shading must not turn lines of prose into table rows.
+    for table in real_pdfs[name].tables:
+        assert not any(len(set(row)) == 1 and row[0].endswith("。") for row in table.rows)
+    # A cell whose top border sits on the previous page still gets its text.
+    rows = [row for t in real_pdfs[name].tables for row in t.rows]
+    assert ["信息内容", "本年处理决定数量"] in rows
+
+
 def _code(data: bytes) -> str:
     with pytest.raises(ProcessingError) as exc:
         normalize(data, "id", filename="r.pdf")

@@ -18,7 +18,8 @@ __all__ = ["normalize"]
 
 def _clean(block: Block) -> Block:
     if isinstance(block, Table):
-        return Table(rows=[[normalize_cell(c) for c in row] for row in block.rows])
+        rows = [[normalize_cell(c) for c in row] for row in block.rows]
+        return Table(rows=[row for row in rows if any(row)])  # a row of empty cells carries nothing
     return normalize_text(block)
 
 

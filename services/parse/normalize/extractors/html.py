@@ -35,6 +35,7 @@ _DEPTH_ERROR = "ERR_RESOURCE_LIMIT"
 _KEEP_TAGS = "table|tr|td|th|thead|tbody|tfoot|caption|br|script|style|title|head|body|html|pre"
 _FLATTEN_BLOCK_RX = re.compile(r"<\s*/?\s*(?:p|div|li|h[1-6]|section|article|dd|dt|blockquote)\b[^>]*>", re.I)
 _FLATTEN_INLINE_RX = re.compile(rf"<\s*/?\s*(?!(?:{_KEEP_TAGS})\b)[a-zA-Z][^>]*>", re.I)
+_MARKUP_RX = re.compile(r"</?(?:p|div|td|tr|table|br|span|font|h[1-6]|li)\b[^>]*>", re.I)
 MAX_COLSPAN = 1000
 MAX_TABLE_CELLS = 200_000
 MAX_SCRIPT_DEPTH = 2
@@ -251,7 +252,11 @@ class HtmlExtractor(Extractor):
     @classmethod
     def sniff(cls, probe: Probe) -> int:
         text, _ = probe.decoded()
-        return 80 if looks_like_html(text) else 0
+        if looks_like_html(text):
+            return 80
+        # Announced as HTML and carrying markup, though not at the start (a fragment after a line of text).
+        hinted = probe.mime in cls.MIME_TYPES or probe.extension in cls.EXTENSIONS
+        return 60 if hinted and len(_MARKUP_RX.findall(text[:65536])) >= 5 else 0
 
     def extract(self, probe: Probe) -> Extracted:
         text, enc = probe.decoded()
