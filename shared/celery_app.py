@@ -6,6 +6,7 @@ on its own. Messages carry the document id only; the bytes and stage outputs liv
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import worker_process_init
 from kombu import Queue
 
 from shared.settings import get_settings
@@ -33,3 +34,18 @@ app.conf.update(
     task_send_sent_event=True,
 )
 app.autodiscover_tasks(["services.parse", "services.validate", "services.search"], related_name="tasks")
+
+
+@worker_process_init.connect
+def _warm_up(**_) -> None:
+    """Load the slow dictionaries (OpenCC, cpca's division table + pandas) once per worker process at
+    start, not inside the first task where they would eat into its time limit."""
+    from shared.textnorm import to_simplified
+
+    to_simplified("年報")
+    try:
+        import cpca
+
+        cpca.transform(["湖北省武汉市硚口区"])
+    except Exception:  # noqa: BLE001 — warm-up is an optimisation only
+        pass

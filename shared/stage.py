@@ -27,8 +27,11 @@ from shared.storage import Storage
 
 log = logging.getLogger(__name__)
 
+from celery.exceptions import SoftTimeLimitExceeded
+
+# Worth another try: the servers were unreachable, or the machine was too busy for the time limit.
 TRANSIENT = (ESConnectionError, ConnectionTimeout, redis.ConnectionError, redis.TimeoutError,
-             ConnectionError, TimeoutError)
+             ConnectionError, TimeoutError, SoftTimeLimitExceeded)
 
 _store: StatusStore | None = None
 _storage: Storage | None = None

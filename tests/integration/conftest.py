@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 import time
 
 import httpx
@@ -7,6 +8,15 @@ import pytest
 import redis
 
 from tests.integration.stack import Stack, stack_env, start_servers, stop_servers
+
+
+def _sigterm_as_interrupt(*_):
+    # `timeout` and CI stop pytest with SIGTERM: turn it into KeyboardInterrupt so fixture teardown
+    # still stops the worker and API processes this run started.
+    raise KeyboardInterrupt
+
+
+signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
 
 
 @pytest.fixture(scope="session")

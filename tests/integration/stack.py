@@ -74,6 +74,8 @@ class Stack:
         # Own session: a kill reaches the worker's pool children too.
         self.procs[name] = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
+        if self.pidfile.parent.exists():
+            self._record_pids()
 
     def start_worker(self, stage: str) -> None:
         self._spawn(f"worker-{stage}", [str(BIN / "celery"), "-A", "shared.celery_app", "worker", "-Q", stage,
@@ -88,22 +90,43 @@ class Stack:
             pass
         p.wait(timeout=30)
 
+    @property
+    def pidfile(self) -> Path:
+        return REPO / "var" / "test" / f"stack-{INGEST_PORT}.pids"
+
+    def _kill_stale(self) -> None:
+        """Processes left by an earlier run of this port base that was killed before its teardown."""
+        if not self.pidfile.exists():
+            return
+        for line in self.pidfile.read_text().split():
+            try:
+                os.killpg(int(line), signal.SIGKILL)
+            except (ProcessLookupError, ValueError, PermissionError):
+                pass
+        self.pidfile.unlink()
+
+    def _record_pids(self) -> None:
+        self.pidfile.parent.mkdir(parents=True, exist_ok=True)
+        self.pidfile.write_text("\n".join(str(p.pid) for p in self.procs.values()))
+
     def start(self) -> None:
+        self._kill_stale()
         for s in STAGES:
             self.start_worker(s)
         self._spawn("ingest", [str(BIN / "uvicorn"), "services.ingest.app:app", "--host", "127.0.0.1",
                                "--port", str(INGEST_PORT)])
         self._spawn("search", [str(BIN / "uvicorn"), "services.search.app:app", "--host", "127.0.0.1",
                                "--port", str(SEARCH_PORT)])
+        self._record_pids()
         self.wait_ready()
 
-    def wait_ready(self, timeout: float = 120) -> None:
+    def wait_ready(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
             try:
-                h = httpx.get(f"{self.ingest_url}/api/v1/health", timeout=5)
-                s = httpx.get(f"{self.search_url}/api/v1/search", params={"size": 0}, timeout=5)
+                h = httpx.get(f"{self.ingest_url}/api/v1/health", timeout=20)
+                s = httpx.get(f"{self.search_url}/api/v1/search", params={"size": 0}, timeout=20)
                 last = (h.status_code, h.text[:500], s.status_code)
                 if h.status_code == 200 and s.status_code == 200:
                     return
@@ -115,6 +138,7 @@ class Stack:
     def stop(self) -> None:
         for name in list(self.procs):
             self.kill(name, signal.SIGTERM)
+        self.pidfile.unlink(missing_ok=True)
 
 
 def stack_env(tmp: Path) -> dict[str, str]:
@@ -123,7 +147,7 @@ def stack_env(tmp: Path) -> dict[str, str]:
         "NIANBAO_ES_URL": f"http://127.0.0.1:{ES_PORT}",
         "NIANBAO_ES_ALIAS": f"nianbao-test-{uuid.uuid4().hex[:8]}",
         "NIANBAO_STORAGE_DIR": str(tmp / "storage"),
-        "NIANBAO_VISIBILITY_TIMEOUT": "12",  # short, so the crash tests see redelivery quickly
-        "NIANBAO_TASK_TIME_LIMIT": "10",
+        "NIANBAO_VISIBILITY_TIMEOUT": "30",  # short, so the crash tests see redelivery quickly
+        "NIANBAO_TASK_TIME_LIMIT": "25",
         "NIANBAO_INGEST_URL": f"http://127.0.0.1:{INGEST_PORT}",
     }

@@ -81,7 +81,7 @@ def search(p: SearchParams = Depends(params_dep),
                                                  if f.get("severity") in ("error", "warning")}),
                         "superseded": src.get("superseded", False),
                         "figures": {k: dig(src, k) for k in KEY_FIGURES},
-                        "highlight": h.get("highlight", {})})
+                        "highlight": {k: [_merge_marks(x) for x in v] for k, v in h.get("highlight", {}).items()}})
     out: dict[str, Any] = {"total": res["hits"]["total"]["value"], "results": results,
                            "next": encode_cursor(hits[-1]["sort"]) if hits and len(hits) == size else None}
     if facets:
@@ -89,3 +89,8 @@ def search(p: SearchParams = Depends(params_dep),
         out["facets"] = {name: [{"value": b["key"], "count": b["doc_count"]} for b in aggs[name]["v"]["buckets"]]
                          for name in FACETS}
     return out
+
+
+def _merge_marks(fragment: str) -> str:
+    # Bigram analysis marks 行政|处|罚 as separate adjacent hits; show them as one marked phrase.
+    return fragment.replace("</mark><mark>", "")
