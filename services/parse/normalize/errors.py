@@ -14,7 +14,8 @@ def binary() -> ProcessingError:
 
 def undecodable(detail: str = "") -> ProcessingError:
     suffix = f" ({detail})" if detail else ""
-    return ProcessingError("undecodable", "无法识别文本编码" + suffix, "cannot determine the text encoding" + suffix)
+    return ProcessingError("undecodable", "无法识别文本编码" + suffix,
+                           "cannot determine the text encoding" + suffix)
 
 
 def unsupported(kind_zh: str, kind_en: str) -> ProcessingError:
@@ -22,7 +23,8 @@ def unsupported(kind_zh: str, kind_en: str) -> ProcessingError:
 
 
 def no_text_layer() -> ProcessingError:
-    return ProcessingError("no_text_layer", "无文本层（扫描件？需先 OCR）", "no text layer (scanned? needs OCR first)")
+    return ProcessingError("no_text_layer", "无文本层（扫描件？需先 OCR）",
+                           "no text layer (scanned? needs OCR first)")
 
 
 def no_text() -> ProcessingError:
@@ -41,7 +43,8 @@ def corrupt(fmt: str, detail: str = "") -> ProcessingError:
 
 
 def too_large(what_zh: str, what_en: str) -> ProcessingError:
-    return ProcessingError("too_large", f"文档超出处理上限：{what_zh}", f"document exceeds a processing limit: {what_en}")
+    return ProcessingError("too_large", f"文档超出处理上限：{what_zh}",
+                           f"document exceeds a processing limit: {what_en}")
 
 
 def html_too_deep() -> ProcessingError:

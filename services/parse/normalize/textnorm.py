@@ -12,8 +12,8 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WIDTH = {chr(cp): chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C}
 _SPACES = {chr(cp): " " for cp in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
 # Zero-width characters, soft hyphen, and the stray C0 controls a decoder lets through (never content).
-_DELETE = {chr(cp): "" for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, *range(0x00, 0x09), *range(0x0E, 0x20),
-                                  0x7F)}
+_DELETE = {chr(cp): "" for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD,
+                                  *range(0x00, 0x09), *range(0x0E, 0x20), 0x7F)}
 _OTHER = {
     "\x0b": "\n", "\x0c": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n",  # VT, FF (PDF page), NEL, LS/PS
     "\uffe0": "¢", "\uffe1": "£", "\uffe5": "¥", "\uffe8": "|",                # full-width signs outside the block

@@ -33,9 +33,11 @@ def check_zip(data: bytes) -> None:
             for info in infos:
                 total += info.file_size
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                    raise errors.too_large("解压后体积过大（疑似压缩炸弹）", "uncompressed size too large (zip bomb?)")
+                    raise errors.too_large("解压后体积过大（疑似压缩炸弹）",
+                                           "uncompressed size too large (zip bomb?)")
                 if info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                    raise errors.too_large("压缩比异常（疑似压缩炸弹）", "suspicious compression ratio (zip bomb?)")
+                    raise errors.too_large("压缩比异常（疑似压缩炸弹）",
+                                           "suspicious compression ratio (zip bomb?)")
             if "word/document.xml" not in zf.namelist():
                 raise errors.corrupt("docx", "no word/document.xml")
     except zipfile.BadZipFile as exc:

@@ -156,7 +156,9 @@ class _Walker:
 
     def add(self, text: str | None) -> None:
         if text:
-            self.line.append(text if self.pre or (text.isprintable() and "  " not in text) else _WS_RX.sub(" ", text))
+            # HTML collapses whitespace runs; the common case (no run) skips the regex.
+            plain = self.pre or (text.isprintable() and "  " not in text)
+            self.line.append(text if plain else _WS_RX.sub(" ", text))
 
     def walk(self, root: etree._Element) -> list[Block]:
         walker = etree.iterwalk(root, events=("start", "end"))

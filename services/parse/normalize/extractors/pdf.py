@@ -18,7 +18,9 @@ from .base import Block, Extracted, Extractor, Probe, is_data_grid
 
 MAX_PAGES = 300
 MIN_TEXT_CHARS = 20  # fewer visible characters than this in the whole file: a scan without a text layer
-_PAGE_NUMBER_RX = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+# A line that is only a page number: "- 3 -", "第 3 页 共 9 页", "3/9".
+_PAGE_NUMBER_RX = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]"
+                             r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                              r"|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _SNAP = 2.0  # points: cell edges closer than this are the same grid line
 
