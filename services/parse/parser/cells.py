@@ -57,21 +57,35 @@ def _number(num: str, unit: str, money: bool) -> int | float:
     return v
 
 
-def pipe_cells(line: str, n: int, money: bool = False) -> list[Token] | None:
+def pipe_cells(line: str, n: int, money: bool = False, check=None) -> list[Token] | None:
     """Cells of a " | "-rendered row (HTML/DOCX/PDF tables, markdown), where an empty cell is a
-    null cell in its own column: the first n cells after the label. None when the line is not
-    such a row (fewer than n cells, or a cell holding anything but one value)."""
+    null cell in its own column. A row may carry spare cells: empty ones before its values (a
+    spanned label column left blank by PDF extraction) or after them (colspan padding), so the
+    values are the n cells after any such leading blanks, unless only the first n pass `check`.
+    None when the line is not such a row (fewer than n cells, or a cell not holding one value)."""
     parts = line.split("|")[1:]
     if len(parts) < n:
         return None
-    cells = [c.strip() for c in parts[:n]]
+    lead = 0
+    while len(parts) - lead > n and not parts[lead].strip():
+        lead += 1
+    first = _cells(parts[lead:lead + n], money)
+    if lead and check is not None and (first is None or not check([t.value for t in first])):
+        plain = _cells(parts[:n], money)
+        if plain is not None and check([t.value for t in plain]):
+            return plain
+    return first
+
+
+def _cells(parts: list[str], money: bool) -> list[Token] | None:
+    cells = [c.strip() for c in parts]
     if all(c.isdigit() for c in cells):
         return [_new(Token, (c, int(c), False)) for c in cells]
     out: list[Token] = []
     for c in cells:
         if not c:
             out.append(Token("", None, False))
-        elif c.isdigit():  # the common case, and a delimited cell is never re-split
+        elif c.isdigit():  # a delimited cell is never re-split
             out.append(Token(c, int(c), False))
         else:
             toks = tokens(c, money=money, stop_at_prose=False)

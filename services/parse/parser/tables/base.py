@@ -56,7 +56,7 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
         if "|" in first_line:
             if header is not None and first_line.count("|") > n:
                 first_line = _merge_spanned(text, start, span[0], first_line, n, header)
-            toks = pipe_cells(first_line, n, spec.money)
+            toks = pipe_cells(first_line, n, spec.money, spec.check)
         toks = toks or tokens(seg, money=spec.money)
         out.append(resolve(toks, n, spec.check) if toks else None)
     return out, segs
