@@ -9,6 +9,7 @@
 #   ES_WAIT_SECONDS    how long start/wait wait for health yellow (default 180)
 #   ES_JAVA_HOME       JDK >= 21 (default: found by setup.sh's rules)
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ES_PORT="${ES_PORT:-9200}"

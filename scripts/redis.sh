@@ -5,6 +5,7 @@
 #   REDIS_PORT  port on 127.0.0.1                 (default 6379)
 #   REDIS_DIR   append-only file, dump, log, pid  (default var/redis-$REDIS_PORT)
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REDIS_PORT="${REDIS_PORT:-6379}"
@@ -16,14 +17,14 @@ LOGFILE="$REDIS_DIR/redis.log"
 ping() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep PONG >/dev/null; }
 
 cmd_start() {
-  local pid i
+  local i
   command -v redis-server >/dev/null || die "未安装 redis-server，请先运行 scripts/setup.sh" \
                                             "redis-server is not installed, run scripts/setup.sh first"
   if ping; then
     info "Redis 已在端口 $REDIS_PORT 运行，复用" "Redis already running on port $REDIS_PORT, reusing it"
     return 0
   fi
-  if ! pid="$(live_pid "$PIDFILE")"; then
+  if ! live_pid "$PIDFILE" >/dev/null; then
     port_open "$REDIS_PORT" && die "端口 $REDIS_PORT 已被其他程序占用" "port $REDIS_PORT is used by another program"
     mkdir -p "$REDIS_DIR"
     rm -f "$PIDFILE"

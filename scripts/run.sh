@@ -7,6 +7,7 @@
 # Environment: INGEST_PORT (8000), SEARCH_PORT (8001), REDIS_PORT (6379), ES_PORT (9200);
 # the NIANBAO_* settings default to match them.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 

@@ -5,6 +5,7 @@
 #   and the `nianbao` system user that runs Elasticsearch (it refuses to run as root).
 # Re-running it when everything is in place takes about a second.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 mkdir -p "$LOCAL_DIR"
@@ -37,7 +38,7 @@ fi
 find_python() {
   local p
   for p in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
-    [[ -n "$p" ]] && command -v "$p" >/dev/null || continue
+    if [[ -z "$p" ]] || ! command -v "$p" >/dev/null; then continue; fi
     if "$p" -c "import sys; sys.exit(sys.version_info < (${MIN_PYTHON/./, }))" 2>/dev/null; then
       command -v "$p"
       return 0

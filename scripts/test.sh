@@ -5,8 +5,9 @@
 # Integration tests start their own Redis/Elasticsearch on test ports through scripts/redis.sh
 # and scripts/es.sh (see tests/integration/stack.py). JUnit XML goes to test-artifacts/junit.xml.
 set -uo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 bash "$ROOT/scripts/setup.sh" || die "环境准备失败 (scripts/setup.sh)" "setup failed (scripts/setup.sh)"
 mkdir -p test-artifacts
