@@ -22,6 +22,8 @@ cmd_start() {
                                             "redis-server is not installed, run scripts/setup.sh first"
   if ping; then
     info "Redis 已在端口 $REDIS_PORT 运行，复用" "Redis already running on port $REDIS_PORT, reusing it"
+    live_pid "$PIDFILE" >/dev/null || warn "该 Redis 不是本脚本启动的 (无 $PIDFILE)，可能未开启 AOF" \
+                                           "that Redis was not started by this script (no $PIDFILE); AOF may be off"
     return 0
   fi
   if ! live_pid "$PIDFILE" >/dev/null; then

@@ -32,6 +32,8 @@ apt_install() {
 command -v curl >/dev/null || apt_install curl ca-certificates
 if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
   apt_install redis-server
+  # Without a policy-rc.d the package starts Debian's own Redis on 6379 (no AOF); ours runs instead.
+  if command -v service >/dev/null; then service redis-server stop >/dev/null 2>&1 || true; fi
 fi
 
 # --- 2. Python venv ---------------------------------------------------------------------
