@@ -122,4 +122,10 @@ if [[ "$(id -u)" == 0 ]]; then
            "user $ES_USER cannot reach $ES_HOME or $JH (check parent directory permissions, e.g. chmod o+x)"
 fi
 
+# --- 6. Headless Chromium for the UI browser tests (issue 6) ----------------------------
+# Debian's chromium + chromium-driver: tests/browser drives them with Selenium; no browser download.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  apt_install chromium chromium-driver
+fi
+
 info "环境就绪 (Java: $JH)" "setup complete (Java: $JH)"
