@@ -170,11 +170,8 @@ class _Walker:
                 if tag in DROP_TAGS or (tag not in ("html", "body") and _is_noise(el)):
                     walker.skip_subtree()
                 elif tag == "head":
-                    title = el.find(".//title")
-                    if title is not None:
-                        self.flush()
-                        self.add("".join(title.itertext()))
-                        self.flush()
+                    # Metadata only; its <title> usually carries a site suffix ("…年度报告_政府信息公开年报")
+                    # and the page body repeats the real title.
                     walker.skip_subtree()
                 elif tag == "script":
                     self.script(el)
