@@ -83,15 +83,42 @@ class SearchParams:
     include_superseded: bool = False
 
 
+_TOKEN = re.compile(r'-?"[^"]*"?|[^\s"]+')
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def chinese_phrases(q: str) -> str:
+    """Make each bare Chinese word a phrase: 行政复议 → "行政复议".
+
+    The `cjk` analyzer indexes unigrams and bigrams; a bare word would become a conjunction of loose
+    characters (公安 matching any text with 公 … 安 anywhere). As a phrase it must appear contiguously,
+    which is what a reader typing a Chinese word means. Quotes, `-`, `|`, `+` and parentheses keep their
+    simple_query_string meaning."""
+    out = []
+    for tok in _TOKEN.findall(q):
+        neg = "-" if tok.startswith("-") and len(tok) > 1 else ""
+        body = tok[len(neg):]
+        lead = body[:len(body) - len(body.lstrip("("))]
+        trail = body[len(body.rstrip(")")):] if not body.startswith('"') else ""
+        core = body[len(lead):len(body) - len(trail)] if trail or lead else body
+        if core.startswith('"'):
+            core = core if core.endswith('"') and len(core) > 1 else core + '"'
+        elif _CJK.search(core):
+            core = '"' + core + '"'
+        out.append(f"{neg}{lead}{core}{trail}")
+    return " ".join(out)
+
+
 def _text_clause(q: str) -> tuple[dict, list[dict]]:
     """The full-text `must` clause and its phrase-boosting `should` clauses."""
     q = to_simplified(q.strip())  # traditional queries find simplified-indexed text
+    plain = q.replace('"', " ").strip()
+    q = chinese_phrases(q)
     sqs = {"query": q, "default_operator": "and", "flags": "AND|OR|NOT|PHRASE|WHITESPACE|PRECEDENCE",
            "analyze_wildcard": False, "lenient": True}
     main = {"simple_query_string": {**sqs, "fields": TEXT_FIELDS}}
     should: list[dict] = []
-    plain = q.replace('"', " ").strip()
-    if plain and not plain.startswith("-"):
+    if plain and not plain.startswith("-") and " -" not in plain:
         should.append({"multi_match": {"query": plain, "type": "phrase", "boost": 3,
                                        "fields": ["meta.title", "meta.agency", "sections.text"]}})
     # A report also matches when one of its figures' labels matches — unless the query excludes

@@ -45,3 +45,16 @@ def shot(driver: webdriver.Chrome, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failing browser test, keep a screenshot of what the page showed."""
+    outcome = yield
+    rep = outcome.get_result()
+    driver = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if rep.when == "call" and rep.failed and driver is not None:
+        try:
+            shot(driver, f"FAILED-{item.name}")
+        except Exception:  # noqa: BLE001  (the browser itself may be what failed)
+            pass

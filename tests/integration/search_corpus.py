@@ -31,10 +31,9 @@ def hostile_report() -> bytes:
     lines = text.splitlines()
     title = next(i for i, line in enumerate(lines) if line.strip())
     lines[title] = f"{HOSTILE_AGENCY}2021年政府信息公开工作年度报告"
-    for i, line in enumerate(lines):
-        if "总体情况" in line:
-            lines.insert(i + 1, HOSTILE_LINE)
-            break
+    # Into section 1 (the seed may be in traditional characters).
+    at = next(i for i, line in enumerate(lines) if "总体情况" in line or "總體情況" in line)
+    lines.insert(at + 1, HOSTILE_LINE)
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
