@@ -49,8 +49,9 @@ def fstack(own_servers, tmp_path_factory):
     env = {**stack_env(tmp_path_factory.mktemp("faults")),
            "NIANBAO_REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/{REDIS_DB}",
            "NIANBAO_ES_URL": f"http://127.0.0.1:{ES_PORT}",
-           # outages here last ~a minute: short backoff steps, many of them
-           "NIANBAO_RETRY_BACKOFF_MAX": "4", "NIANBAO_INDEX_MAX_RETRIES": "60",
+           # an outage here lasts 30 s plus an Elasticsearch start (minutes on a busy machine): short
+           # backoff steps and enough of them to outlast it (~8 min), so no document reaches the dead letters
+           "NIANBAO_RETRY_BACKOFF_MAX": "5", "NIANBAO_INDEX_MAX_RETRIES": "200",
            "NIANBAO_EVENTS_ENABLED": "0"}  # monitoring events are not under test here; spare the CPU
     redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
     s = Stack(env=env)
