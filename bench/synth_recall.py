@@ -33,6 +33,7 @@ def main(
     layouts: str = typer.Option("pipe,lines,tabs,html", help="comma-separated layouts (docx,pdf are slower)"),
     encodings: str = typer.Option(",".join(ENCODINGS)),
     traditional_rate: float = typer.Option(0.2),
+    null_rate: float = typer.Option(0.15, help="share of consistent reports with null-marker cells"),
     examples: int = typer.Option(2, help="examples to print per rule miss / false positive"),
 ) -> None:
     t0 = time.perf_counter()
@@ -41,7 +42,8 @@ def main(
     samples: dict[str, list[str]] = defaultdict(list)
     n_clean = n_injected = crashes = 0
     for rep in generate(n, seed, error_rate=error_rate, layouts=layouts.split(","),
-                        encodings=encodings.split(","), traditional_rate=traditional_rate):
+                        encodings=encodings.split(","), traditional_rate=traditional_rate,
+                        null_rate=null_rate):
         stats = by_layout[rep.layout]
         stats["n"] += 1
         try:

@@ -24,6 +24,9 @@ __all__ = ["SynthReport", "generate", "make_report", "LAYOUTS", "TEXT_LAYOUTS", 
            "default_layouts"]
 
 NULL_MARKERS = ("/", "—", "无")
+# Structured layouts can also leave a cell empty (like the real crawled HTML); in plain text an empty
+# cell is indistinguishable from layout whitespace, so it is not used there.
+STRUCTURED_NULL_MARKERS = (*NULL_MARKERS, "")
 YEARS = tuple(range(2019, 2026))
 
 
@@ -66,7 +69,8 @@ def make_report(seed: int, index: int, *, error_rate: float = 0.2, layouts: Sequ
     truth = make_truth(rng, rng.choice(tuple(years)), level="township" if kind == "PLAUSIBILITY" else None)
     injection: Injection | None = inject(rng, truth, kind) if kind else None
     null_cells = apply_null_markers(rng, truth) if not kind and rng.random() < null_rate else []
-    style = Style(null_marker=rng.choice(NULL_MARKERS),
+    markers = STRUCTURED_NULL_MARKERS if layout in ("html", "docx", "pdf") else NULL_MARKERS
+    style = Style(null_marker=rng.choice(markers),
                   money=rng.choice(("wan", "yuan")) if rng.random() < money_unit_rate else "plain",
                   fullwidth=rng.random() < 0.3)
     out = render(rng, truth, layout, encoding or "utf-8", traditional, style)
