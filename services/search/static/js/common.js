@@ -147,7 +147,8 @@ export function showError(container, err) {
 export function chart(node, option) {
   if (!window.echarts) return null;
   const c = window.echarts.init(node, null, { renderer: "canvas" });
-  c.setOption({ textStyle: { fontFamily: "inherit" }, ...option });
+  // No animation: charts are read, not watched (and screenshots show the final state).
+  c.setOption({ animation: false, textStyle: { fontFamily: "inherit" }, ...option });
   window.addEventListener("resize", () => c.resize());
   return c;
 }
