@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from shared.synth.narrative import CN_NUM, SectionText
-from shared.synth.tables import Style, TCell, TRows, ad_rows, app_rows, rl_rows
+from shared.synth.tables import Style, TRows, ad_rows, app_rows, rl_rows
 from shared.synth.values import Truth
 
 
@@ -58,6 +58,3 @@ def map_text(blocks: list[Block], fn: Callable[[str], str]) -> list[Block]:
         out.append(Block(b.kind, fn(b.text) if b.text else b.text, rows))
     return out
 
-
-def all_labels(blocks: list[Block]) -> list[str]:
-    return [c.text for b in blocks if b.rows for row in b.rows for c in row if isinstance(c, TCell) and c.header]

@@ -127,7 +127,7 @@ def _inject_bad_value(rng: random.Random, truth: Truth) -> str:
     sometimes a negated applications cell (which also breaks the arithmetic)."""
     ad, apps = truth.active_disclosure, truth.applications
     if rng.random() < 0.3:
-        row = rng.choice([r for r in _result_rows(apps)])
+        row = rng.choice(_result_rows(apps))
         col = rng.choice(APP_COLS[:-1])
         apps[row][col] = -(apps[row][col] or rng.randint(1, 5))
         return f"applications.{row}.{col}"

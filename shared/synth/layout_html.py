@@ -18,7 +18,7 @@ _CHROME_BOTTOM = """<div class="share">分享到：<a href="#">微信</a> <a hre
 <script type="text/javascript">var websiteId = "{code}"; function jft(){{}}</script>"""
 
 
-def _cell_html(rng: random.Random, text: str, header: bool) -> str:
+def _cell_html(rng: random.Random, text: str) -> str:
     body = html.escape(text).replace("\n", "<br>")
     if rng.random() < 0.5:  # Word-pasted markup around the text
         return f'<p style="text-align: center; line-height: 2;"><span style="font-family: 宋体;">{body}</span></p>'
@@ -31,7 +31,7 @@ def _table(rng: random.Random, rows: TRows) -> str:
         out.append("<tr>")
         for c in row:
             attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-            out.append(f'<td{attrs} valign="center">{_cell_html(rng, c.text, c.header)}</td>')
+            out.append(f'<td{attrs} valign="center">{_cell_html(rng, c.text)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)

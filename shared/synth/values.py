@@ -3,11 +3,11 @@ record spec (shared/record.py), obeying every arithmetic rule of the national te
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from shared.record import (
-    AD_2019, AD_2021, APP_COLS, APP_ORG_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019,
+    APP_COLS, APP_ORG_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019,
     APP_ROWS_2021, RL_COLS, RL_GROUPS,
 )
 from shared.synth.agencies import Agency, make_agency
@@ -42,7 +42,6 @@ class Truth:
     review_litigation: Table
     narrative_count: int  # "全年共收到政府信息公开申请N件" as stated in the text
     agency: Agency
-    extras: dict = field(default_factory=dict)  # renderer hints (null markers, money units)
 
     def tables(self) -> dict[str, Table]:
         return {"active_disclosure": self.active_disclosure, "applications": self.applications,
@@ -191,10 +190,6 @@ def make_truth(rng: random.Random, year: int | None = None, template: str | None
     rl = make_review_litigation(rng, agency.level)
     return Truth(make_meta(rng, agency, year, template), ad, apps, rl,
                  narrative_count=int(apps["new_received"]["total"] or 0), agency=agency)
-
-
-def ad_keys(template: str) -> dict[str, tuple[str, ...]]:
-    return AD_2019 if template == "2019" else AD_2021
 
 
 def apply_null_markers(rng: random.Random, truth: Truth) -> list[str]:
