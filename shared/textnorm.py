@@ -1,4 +1,5 @@
-"""OpenCC traditional → simplified, shared by normalization and by search queries."""
+"""OpenCC traditional → simplified: one converter per process, shared by normalization, body matching
+and search queries (building it loads dictionaries, which is slow)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -7,9 +8,9 @@ import opencc
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")  # building the converter loads dictionaries: once per process
+def converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    return converter().convert(text)

@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from shared.record import Record
+from shared.textnorm import to_simplified
 
 # Long form → short form, applied in order (longer patterns first where they overlap).
 VARIANTS: tuple[tuple[str, str], ...] = (
@@ -38,13 +39,6 @@ LEVEL_WORD = re.compile(r"^[省市区县旗](?=(人民)?政府)")
 
 
 @cache
-def _t2s():
-    import opencc  # imported lazily: not every caller needs it
-
-    return opencc.OpenCC("t2s")
-
-
-@cache
 def _locate(text: str) -> tuple[str | None, str | None, str | None, str | None]:
     """(adcode, province, city, county) that cpca finds in the text; None where not found."""
     import cpca  # heavy (loads its area table once); imported only when a key is needed
@@ -65,7 +59,7 @@ def short_place(name: str) -> str:
 
 def normalize_name(name: str, places: list[str]) -> str:
     """Agency name without leading place names, simplified, unified, no punctuation."""
-    text = PUNCT.sub("", _t2s().convert(name))
+    text = PUNCT.sub("", to_simplified(name))
     forms = sorted({f for p in places if p for f in (p, short_place(p)) if len(f) >= 2}, key=len, reverse=True)
     while True:  # several places in a row: "烟台市芝罘区…"
         form = next((f for f in forms if text.startswith(f) and len(text) > len(f)), None)
@@ -80,7 +74,7 @@ def normalize_name(name: str, places: list[str]) -> str:
 
 def agency_key(record: Record) -> str:
     meta = record.meta
-    agency = _t2s().convert(meta.agency or "")
+    agency = to_simplified(meta.agency or "")
     region = meta.region
     context = "".join(p for p in (region.province, region.city, region.county) if p and p not in agency)
     adcode, province, city, county = _locate(context + agency) if (context + agency) else (None,) * 4

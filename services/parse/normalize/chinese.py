@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import opencc
+from shared.textnorm import converter, to_simplified  # noqa: F401 — re-exported for the normalizer
 
 # Share of CJK characters that must be traditional-only for a document to count as traditional. Simplified
 # pages do carry a few ("繁體版" links, names): the threshold keeps those from flipping the flag.
 TRADITIONAL_SHARE = 0.02
 MIN_TRADITIONAL_CHARS = 3
-
-
-@lru_cache(maxsize=1)
-def converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +34,3 @@ def is_traditional(text: str) -> bool:
         return False
     hits = len(rx.findall(text))
     return hits >= MIN_TRADITIONAL_CHARS and hits >= TRADITIONAL_SHARE * _cjk_estimate(text)
-
-
-def to_simplified(text: str) -> str:
-    return converter().convert(text)
