@@ -91,6 +91,10 @@ cmd_start() {
     info "Elasticsearch 已在 $URL 运行，复用" "Elasticsearch already running at $URL, reusing it"
     return 0
   fi
+  # One starter per instance: a concurrent `start` waits here, then finds the node starting/healthy.
+  mkdir -p "$(dirname "$ES_DIR")"
+  exec 8>"$ES_DIR.start.lock"
+  flock -w "$((ES_WAIT_SECONDS + 60))" 8 || die "等待启动锁超时 ($ES_DIR.start.lock)" "timed out waiting for the start lock ($ES_DIR.start.lock)"
   if pid="$(live_pid "$PIDFILE")"; then
     info "Elasticsearch 正在启动 (pid $pid)，等待" "Elasticsearch is starting (pid $pid), waiting"
   else
@@ -108,7 +112,7 @@ cmd_start() {
     if ! (cd "$ES_DIR" && as_es_user env -u JAVA_HOME \
             ES_JAVA_HOME="$jh" ES_PATH_CONF="$ES_DIR/config" ES_TMPDIR="$ES_DIR/tmp" \
             ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP ${ES_EXTRA_JAVA_OPTS:-}" \
-            "$ES_HOME/bin/elasticsearch" -d -p "$PIDFILE" >>"$STARTUP_LOG" 2>&1 </dev/null); then
+            "$ES_HOME/bin/elasticsearch" -d -p "$PIDFILE" >>"$STARTUP_LOG" 2>&1 </dev/null 8>&-); then
       show_log_tail
       die "Elasticsearch 启动失败 (日志见 $ES_DIR/logs)" "Elasticsearch failed to start (logs in $ES_DIR/logs)"
     fi

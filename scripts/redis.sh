@@ -26,7 +26,10 @@ cmd_start() {
                                            "that Redis was not started by this script (no $PIDFILE); AOF may be off"
     return 0
   fi
-  if ! live_pid "$PIDFILE" >/dev/null; then
+  mkdir -p "$(dirname "$REDIS_DIR")"
+  exec 8>"$REDIS_DIR.start.lock"   # one starter per instance
+  flock -w 60 8 || die "等待启动锁超时" "timed out waiting for the start lock"
+  if ! ping && ! live_pid "$PIDFILE" >/dev/null; then
     port_open "$REDIS_PORT" && die "端口 $REDIS_PORT 已被其他程序占用" "port $REDIS_PORT is used by another program"
     mkdir -p "$REDIS_DIR"
     rm -f "$PIDFILE"
@@ -34,7 +37,7 @@ cmd_start() {
     # appendonly: every write goes to the AOF, so queued jobs survive a restart.
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" \
       --appendonly yes --appendfsync everysec \
-      --daemonize yes --pidfile "$PIDFILE" --logfile "$LOGFILE" \
+      --daemonize yes --pidfile "$PIDFILE" --logfile "$LOGFILE" 8>&- \
       || die "redis-server 启动失败 (日志: $LOGFILE)" "redis-server failed to start (log: $LOGFILE)"
   fi
   for ((i = 0; i < 100; i++)); do
