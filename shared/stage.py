@@ -28,10 +28,12 @@ from shared.storage import Storage
 log = logging.getLogger(__name__)
 
 from celery.exceptions import SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 # Worth another try: the servers were unreachable, or the machine was too busy for the time limit.
 TRANSIENT = (ESConnectionError, ConnectionTimeout, redis.ConnectionError, redis.TimeoutError,
-             ConnectionError, TimeoutError, SoftTimeLimitExceeded)
+             ConnectionError, TimeoutError, SoftTimeLimitExceeded,
+             KombuOperationalError)  # the broker (Redis) unreachable while handing on to the next stage
 
 _store: StatusStore | None = None
 _storage: Storage | None = None

@@ -7,8 +7,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.ingest.routers import admin, documents, health
+from services.ingest.deps import get_status_store
 from services.ingest.webhooks import router as webhooks
+from services.reprocess import OrphanSweeper
 from shared.es_index import client, ensure_index
+from shared.settings import get_settings
 from shared.events_index import ensure_events_template
 from shared.queue_sampler import QueueSampler
 
@@ -27,7 +30,11 @@ async def lifespan(_: FastAPI):
         log.warning("events template not ensured at start-up: %r", e)
     sampler = QueueSampler()  # queue-depth events for the Kibana pipeline dashboard
     sampler.start()
+    s = get_settings()  # documents whose next message a broker outage lost are sent on again
+    sweeper = OrphanSweeper(get_status_store(), s.orphan_sweep_seconds, s.orphan_min_age_seconds)
+    sweeper.start()
     yield
+    sweeper.stop()
     sampler.stop()
 
 

@@ -3,7 +3,8 @@ and restarts; the shared test servers are never touched.
 
 - a worker SIGKILLed halfway through a batch of 500 reports: all 500 indexed, each exactly once;
 - Elasticsearch stopped for 30 s during a batch: every document indexed afterwards, no dead letter;
-- Redis restarted during a batch: every accepted document indexed.
+- Redis restarted during a batch: every accepted document indexed;
+- a hand-off message lost by the broker: the orphan sweep of the ingest API sends the document on.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def fstack(own_servers, tmp_path_factory):
            # an outage here lasts 30 s plus an Elasticsearch start (minutes on a busy machine): short
            # backoff steps and enough of them to outlast it (~8 min), so no document reaches the dead letters
            "NIANBAO_RETRY_BACKOFF_MAX": "5", "NIANBAO_INDEX_MAX_RETRIES": "200",
+           "NIANBAO_ORPHAN_SWEEP_SECONDS": "5", "NIANBAO_ORPHAN_MIN_AGE_SECONDS": "20",
            "NIANBAO_EVENTS_ENABLED": "0"}  # monitoring events are not under test here; spare the CPU
     redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
     s = Stack(env=env)
@@ -182,3 +184,20 @@ def test_redis_restart_during_a_batch(fstack):
     assert_indexed_exactly_once(fstack, accepted)
     for name, p in fstack.procs.items():
         assert p.poll() is None, f"{name} died"
+
+
+def test_lost_message_is_sent_on_by_the_orphan_sweep(fstack):
+    """What a broker restart can do at the wrong moment, made deterministic: the index message is gone."""
+    fstack.kill("worker-index")
+    (name, data), = reports(600, 1)
+    with httpx.Client(timeout=30) as c:
+        doc_id = post(fstack, name, data, c).json()["id"]
+    deadline = time.monotonic() + 120
+    while statuses(fstack, [doc_id])[doc_id] != "validated" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    r = redis.Redis.from_url(fstack.env["NIANBAO_REDIS_URL"])
+    assert r.llen("index") == 1
+    r.delete("index")  # the broker lost it
+    fstack.start_worker("index")
+    wait_all(fstack, [doc_id], timeout=120)
+    assert_indexed_exactly_once(fstack, [doc_id])
