@@ -8,7 +8,9 @@ from shared.record import Figure
 
 from .sections import Heading
 
-_COUNT = re.compile(r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)[ ]?(?P<unit>人次|万元|件|条|篇|次|期|个|项|场|份|起|家|名|人|元)")
+# The number's first digit comes first and is then checked not to follow a digit or "." (the engine
+# scans for a digit quickly; a leading look-behind would be tried at every position).
+_COUNT = re.compile(r"(?P<value>\d(?<![\d.]\d)\d*(?:\.\d+)?)[ ]?(?P<unit>人次|万元|件|条|篇|次|期|个|项|场|份|起|家|名|人|元)")
 # The label is the run of ideographs right before the number (looked for backwards: far cheaper
 # than a pattern that starts at every ideograph).
 _LABEL = re.compile(r"[\u4e00-\u9fff“”\"]{2,24}[ ]?$")
