@@ -164,6 +164,15 @@ def test_oracle_new_received_total_also_contradicts_narrative(base):
     assert _rules(base) == {"APP_BALANCE", "APP_ROW_SUM", "NARRATIVE_MISMATCH"}
 
 
+def test_oracle_narrative_may_include_carried_over(base):
+    base.applications["carried_over"]["natural_person"] = base.applications["carried_over"]["total"] = 2
+    base.applications["carried_forward"]["natural_person"] = base.applications["carried_forward"]["total"] = 2
+    base.narrative_count = 6  # 4 new + 2 carried over
+    assert _rules(base) == set()
+    base.narrative_count = 5
+    assert _rules(base) == {"NARRATIVE_MISMATCH"}
+
+
 def test_oracle_review_litigation(base):
     base.review_litigation["review"]["upheld"] += 1
     assert _rules(base) == {"REVIEW_SUM"}

@@ -75,8 +75,12 @@ def expected_rules(meta: dict, tables: dict[str, Table], narrative_count: int | 
     if meta.get("level") == "township" and any((v or 0) > 0 for v in regs.values()):
         out["PLAUSIBILITY"] = [f"active_disclosure.regulations.{c}" for c, v in regs.items() if (v or 0) > 0]
     stated = apps.get("new_received", {}).get("total") if apps else None
-    if narrative_count is not None and stated is not None and narrative_count != stated:
-        out["NARRATIVE_MISMATCH"] = ["applications.new_received.total"]
+    if narrative_count is not None and stated is not None:
+        # A received count equal to new + carried over is read as including the carried-over
+        # applications (reports do say "收到申请N件(含上年结转M件)"): not a contradiction.
+        with_carried = stated + (apps.get("carried_over", {}).get("total") or 0)
+        if narrative_count not in (stated, with_carried):
+            out["NARRATIVE_MISMATCH"] = ["applications.new_received.total"]
     return out
 
 
