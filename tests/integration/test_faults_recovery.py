@@ -137,4 +137,4 @@ def test_reindex_swaps_alias_only_when_complete(stack, versions):
     after = {h["_id"]: h["_source"]["superseded"]
              for h in client.search(index=alias, size=1000, source=["superseded"])["hits"]["hits"]}
     assert after == flags
-    assert report(stack, versions[1])["superseded"] is False  # the search API reads the new index
+    assert report(stack, versions[2])["superseded"] is False  # the search API reads the new index
