@@ -51,7 +51,8 @@ def main(
         except Exception as exc:  # noqa: BLE001 (a crash is a result here)
             crashes += 1
             stats["crash"] += 1
-            samples["CRASH"].append(f"{rep.filename}: {type(exc).__name__}: {exc}"[:200])
+            if len(samples["CRASH"]) < examples:
+                samples["CRASH"].append(f"{rep.filename}: {type(exc).__name__}: {exc}"[:200])
             continue
         diffs = table_diffs(record, rep.truth)
         tables_ok = not diffs
@@ -92,7 +93,7 @@ def main(
         exp = tp[rule] + fn[rule]
         print(f"{rule:20} {exp:8d} {_pct(tp[rule], exp)} {fp_clean[rule]:9d} {_pct(fp_clean[rule], n_clean)} "
               f"{fp_injected[rule]:12d}")
-    if samples:
+    if any(samples.values()) and examples:
         print("\nexamples:")
         for key, lines in sorted(samples.items()):
             for line in lines[:max(examples, 1)]:
