@@ -87,6 +87,20 @@ def test_roundtrip(layout, template, encoding, trad, injected):
     check_roundtrip(_report(layout, template, encoding, trad, injected))
 
 
+@pytest.mark.parametrize("marker", ["/", "—", "无", ""], ids=["slash", "dash", "wu", "empty"])
+@pytest.mark.parametrize("layout", ["pipe", "lines", "tabs", "html", "docx", "pdf"])
+def test_roundtrip_null_markers(layout, marker):
+    """Cells written as / — 无 (or left empty in a real table) read back as null."""
+    _skip_pdf(layout)
+    if marker == "" and layout in ("pipe", "lines", "tabs"):
+        pytest.skip("an empty cell in plain text is indistinguishable from layout whitespace")
+    for k in range(2):
+        rep = make_report(31337, k, layouts=(layout,), error_rate=0.0, null_rate=1.0, null_markers=(marker,),
+                          traditional_rate=0.5, years=(2020 + 3 * k,))
+        assert rep.null_cells
+        check_roundtrip(rep)
+
+
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), index=st.integers(0, 10**6))
 def test_roundtrip_property(seed, index):

@@ -53,7 +53,8 @@ def default_layouts() -> tuple[str, ...]:
 def make_report(seed: int, index: int, *, error_rate: float = 0.2, layouts: Sequence[str] | None = None,
                 encodings: Sequence[str] = ENCODINGS, traditional_rate: float = 0.2,
                 years: Sequence[int] = YEARS, error_kinds: Sequence[str] = KINDS,
-                null_rate: float = 0.15, money_unit_rate: float = 0.3) -> SynthReport:
+                null_rate: float = 0.15, money_unit_rate: float = 0.3,
+                null_markers: Sequence[str] | None = None) -> SynthReport:
     """Report `index` of the stream for `seed`."""
     rng = random.Random(f"nianbao-synth/{seed}/{index}")
     layouts = tuple(layouts or default_layouts())
@@ -69,7 +70,7 @@ def make_report(seed: int, index: int, *, error_rate: float = 0.2, layouts: Sequ
     truth = make_truth(rng, rng.choice(tuple(years)), level="township" if kind == "PLAUSIBILITY" else None)
     injection: Injection | None = inject(rng, truth, kind) if kind else None
     null_cells = apply_null_markers(rng, truth) if not kind and rng.random() < null_rate else []
-    markers = STRUCTURED_NULL_MARKERS if layout in ("html", "docx", "pdf") else NULL_MARKERS
+    markers = null_markers or (STRUCTURED_NULL_MARKERS if layout in ("html", "docx", "pdf") else NULL_MARKERS)
     style = Style(null_marker=rng.choice(markers),
                   money=rng.choice(("wan", "yuan")) if rng.random() < money_unit_rate else "plain",
                   fullwidth=rng.random() < 0.3)
