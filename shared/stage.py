@@ -16,6 +16,7 @@ from typing import Callable
 
 import redis
 from elasticsearch import ConnectionError as ESConnectionError
+from elasticsearch import ApiError as ESApiError
 from elasticsearch import ConnectionTimeout, TransportError
 
 from shared.celery_app import app
@@ -74,8 +75,10 @@ def stage_task(stage: str) -> Callable:
                 status_store().fail(doc_id, e.code, e.message, stage)
                 emit_event(doc_id, stage, "failed", time.monotonic() - t0, retries, e.message, code=e.code)
                 return None
-            except TRANSIENT + (TransportError,) as e:
-                if isinstance(e, TransportError) and getattr(e, "status_code", 503) not in (429, 502, 503, 504) \
+            except TRANSIENT + (TransportError, ESApiError) as e:
+                # An HTTP answer from Elasticsearch is worth a retry only when it says "busy/not ready"
+                # (503 while shards recover after a restart); any other status is a bug: dead letter.
+                if isinstance(e, (TransportError, ESApiError)) and getattr(e, "status_code", 503) not in (429, 502, 503, 504) \
                         and not isinstance(e, (ESConnectionError, ConnectionTimeout)):
                     return _give_up(doc_id, stage, e, t0, retries)
                 if retries >= self.max_retries:
