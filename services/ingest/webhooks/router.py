@@ -15,7 +15,7 @@ from services.ingest.deps import get_status_store, get_storage
 from services.ingest.fetch import FetchError, fetch
 from services.ingest.limits import check_rate, check_type, problem, too_large
 from services.ingest.webhooks.idempotency import Seen
-from services.ingest.webhooks.payload import Delivery, WebhookAccepted
+from services.ingest.webhooks.payload import Delivery, DocumentPayload, WebhookAccepted
 from services.ingest.webhooks.signature import SignatureError, verify
 from services.ingest.webhooks.sources import WebhookSource, load_sources
 from shared.settings import get_settings
@@ -60,7 +60,21 @@ async def _body(request: Request, limit: int) -> bytes:
     return bytes(buf)
 
 
+# The body is read raw (the signature covers the exact bytes), so its schema is declared for the docs only.
+_OPENAPI = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+        "type": "object", "required": ["data"],
+        "properties": {"type": {"type": "string", "default": "report.published"}, "timestamp": {"type": "string"},
+                       "data": DocumentPayload.model_json_schema()}}}}},
+    "parameters": [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}, "description": d}
+                   for h, d in (("webhook-id", "投递编号 / delivery id (idempotency key)"),
+                                ("webhook-timestamp", "Unix 秒 / Unix seconds"),
+                                ("webhook-signature", "v1,<base64 HMAC-SHA256>（可多个，空格分隔 / space-separated）"))],
+}
+
+
 @router.post("/{source}", status_code=202, response_model=WebhookAccepted, responses=_RESPONSES,
+             openapi_extra=_OPENAPI,
              summary="Webhook 投递一份年报 / a signed webhook delivery of one report (Standard Webhooks)")
 async def receive(request: Request, source: str = Path(..., max_length=64),
                   storage: Storage = Depends(get_storage),
