@@ -173,10 +173,11 @@ def main(
     bulk_chunk: int = typer.Option(500, help="parallel_bulk chunk size"),
     keep: bool = typer.Option(False, help="keep the index, events and storage of this run"),
     rss_interval: float = typer.Option(1.0, help="seconds between memory samples"),
+    events: bool = typer.Option(True, help="pipeline events on (as deployed); off to see their cost"),
 ) -> None:
     print("$ " + shlex.join([".venv/bin/python", *sys.argv]))
     run_id = uuid.uuid4().hex[:8]
-    env = bench_env(run_id)
+    env = bench_env(run_id, NIANBAO_EVENTS_ENABLED="1" if events else "0")
     os.environ.update(env)  # before the first import of shared.settings: this process is a client too
     servers("start")
     from shared.es_index import client, ensure_index
@@ -214,9 +215,10 @@ def main(
         pipe_rate = count / wall
         print(f"\npipeline: {count} searchable of {len(ids)} accepted in {wall:.1f}s = {pipe_rate:.1f} reports/s; "
               f"statuses {dict(tally)} {dict(errors) or ''}")
-        es.indices.refresh(index=f"{get_settings().events_prefix}-*")
-        print("\nper-stage task durations (events index, work inside the task incl. its Redis/ES calls):")
-        print("\n".join(stage_events(es, get_settings().events_prefix)))
+        if events:
+            es.indices.refresh(index=f"{get_settings().events_prefix}-*")
+            print("\nper-stage task durations (events index, work inside the task incl. its Redis/ES calls):")
+            print("\n".join(stage_events(es, get_settings().events_prefix)))
         print("\nper-step latency (status timestamps; includes queue wait):")
         print("\n".join(stage_latency(statuses)))
         print("\nworker memory (VmRSS, MiB):")
@@ -233,7 +235,8 @@ def main(
     if not keep:
         import shutil
         drop(es, f"{get_settings().es_alias}-v*")
-        drop(es, f"{get_settings().events_prefix}-*")
+        if events:
+            drop(es, f"{get_settings().events_prefix}-*")
         shutil.rmtree(get_settings().storage_dir, ignore_errors=True)
 
 
