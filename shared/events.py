@@ -5,13 +5,19 @@ duration, retry count, error code and message, worker host and time. The ingest 
 samples (`event_type: queue_depth`, shared/queue_sampler.py). Events go to the daily indices
 `<events_prefix>-YYYY.MM.DD`, whose template and retention live in shared/events_index.py.
 
-Best effort: an unavailable Elasticsearch never fails or slows a stage beyond a short timeout.
+Best effort: an unavailable Elasticsearch never fails or slows a stage. Events are handed to a
+background thread of the process, which sends whatever has queued up in one bulk request (one event
+when the pipeline is quiet, many under load): a stage task does not wait for an Elasticsearch round
+trip per event (bench/pipeline.py). Events still queued when a process is killed are lost.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import queue
 import socket
+import threading
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -67,12 +73,56 @@ def enabled() -> bool:
 
 
 def write(event: PipelineEvent) -> bool:
-    """Index one event. Returns False (and logs) when it could not be written."""
+    """Queue one event for the sender thread. False when events are off."""
     if not enabled():
         return False
+    _sender().put((index_for(event.timestamp, get_settings().events_prefix), event.document()))
+    return True
+
+
+_queue: queue.SimpleQueue | None = None
+_queue_pid = 0
+BATCH = 500
+
+
+def _sender() -> queue.SimpleQueue:
+    """This process's event queue and its sender thread, started on first use (also in a forked worker
+    child: threads do not survive fork)."""
+    global _queue, _queue_pid
+    if _queue is None or _queue_pid != os.getpid():
+        q: queue.SimpleQueue = queue.SimpleQueue()
+        _queue, _queue_pid = q, os.getpid()
+        threading.Thread(target=_send_loop, args=(q,), name="nianbao-events", daemon=True).start()
+        atexit.register(_drain, q)
+    return _queue
+
+
+def _send_loop(q: queue.SimpleQueue) -> None:
+    while True:
+        batch = [q.get()]
+        _send(_more(q, batch))
+
+
+def _more(q: queue.SimpleQueue, batch: list) -> list:
+    # Whatever queued up while the previous request was in flight goes into the same request.
+    while len(batch) < BATCH:
+        try:
+            batch.append(q.get_nowait())
+        except queue.Empty:
+            break
+    return batch
+
+
+def _drain(q: queue.SimpleQueue) -> None:
+    """At interpreter exit: send what is still queued."""
+    batch = _more(q, [])
+    if batch:
+        _send(batch)
+
+
+def _send(batch: list[tuple[str, dict]]) -> bool:
     es = _client()
     prefix = get_settings().events_prefix
-    index = index_for(event.timestamp, prefix)
     try:
         if prefix not in _templated:
             # Before the first write of this process: a daily index created without the template would
@@ -80,12 +130,17 @@ def write(event: PipelineEvent) -> bool:
             ensure_events_template(es.options(request_timeout=10), prefix)
             _templated.add(prefix)
         # The first write of a day may create the index, which takes longer than a plain write.
-        timeout = 2 if index in _seen else 10
-        es.options(request_timeout=timeout).index(index=index, document=event.document())
-        _seen.add(index)
+        timeout = 2 if all(index in _seen for index, _ in batch) else 10
+        ops: list[dict] = []
+        for index, doc in batch:
+            ops += [{"index": {"_index": index}}, doc]
+        res = es.options(request_timeout=timeout).bulk(operations=ops)
+        _seen.update(index for index, _ in batch)
+        if res.get("errors"):
+            log.info("events not written: %s", [i for i in res["items"] if i["index"].get("error")][:3])
         return True
     except Exception as e:  # noqa: BLE001 — monitoring must never break the pipeline
-        log.info("event not written: %r", e)
+        log.info("%d events not written: %r", len(batch), e)
         return False
 
 
