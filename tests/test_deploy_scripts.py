@@ -86,7 +86,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server not installed (scripts/setup.sh)")
 def test_redis_script_lifecycle(tmp_path):
     port = _free_port()
     env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DIR": str(tmp_path / "redis")}

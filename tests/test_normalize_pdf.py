@@ -50,7 +50,6 @@ def test_pdf_table_structure_and_order() -> None:
     ]
 
 
-@pytest.mark.skipif(not CJK_FONT.exists(), reason="no CJK font (apt-get install fonts-wqy-microhei)")
 def test_pdf_chinese_with_full_width_digits() -> None:
     pdf = FPDF()
     pdf.add_page()

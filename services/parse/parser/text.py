@@ -17,8 +17,10 @@ CJK = "\u4e00-\u9fff"
 # look-behind: a pattern that starts with a look-behind cannot use the regex engine's first-character
 # scan and is tried at every position (2-7x slower on a report).
 # The run must hold a line break: either its first character is one, or spaces lead to one.
-_CJK_GAP = re.compile(rf"[ \n](?<=[{CJK}][ \n])(?:(?<=\n)|[ ]*\n)[ \n]*(?=[{CJK}])"
-                      r"(?![一二三四五六七八九十][、.])")  # not before a heading
+# A null-marker cell on a line of its own ("无", "不适用") is a cell, not part of a wrapped label.
+_CJK_GAP = re.compile(rf"[ \n](?<=[{CJK}][ \n])(?<!\n无[ \n])(?<!\n不适用[ \n])(?:(?<=\n)|[ ]*\n)[ \n]*(?=[{CJK}])"
+                      r"(?![一二三四五六七八九十][、.])"  # not before a heading
+                      r"(?!(?:无|不适用)[ ]*(?:\n|$))")
 _CJK_SPACE = re.compile(rf" (?<=[{CJK}] ) *(?=[{CJK}])")
 _TABLE_ROW = "|"  # " | "-rendered rows are whole lines: never join them with their neighbours
 # Page numbers of PDF text ("-3-", "— 3 —") on their own line, and markdown table rules.
