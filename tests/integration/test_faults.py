@@ -22,7 +22,8 @@ from tests.paths import REPO
 
 REDIS_PORT, ES_PORT = 6395, 9270
 OWN = {"REDIS_PORT": str(REDIS_PORT), "REDIS_DIR": str(REPO / "var" / "test" / f"redis-{REDIS_PORT}"),
-       "ES_PORT": str(ES_PORT), "ES_DIR": str(REPO / "var" / "test" / f"es-{ES_PORT}"), "ES_HEAP": "512m"}
+       "ES_PORT": str(ES_PORT), "ES_DIR": str(REPO / "var" / "test" / f"es-{ES_PORT}"), "ES_HEAP": "512m",
+       "ES_TRANSPORT_PORT": "9479"}  # away from the 93xx range other instances use
 REDIS_DB = int(os.environ.get("NIANBAO_TEST_REDIS_DB", "0"))
 
 
