@@ -29,6 +29,18 @@ def report_ids(key: str, year: int, exclude_id: str | None = None, include_super
     return [h["_source"] for h in res["hits"]["hits"]]
 
 
+def neighbour_hits(key: str, years: tuple[int, ...], exclude_id: str) -> list[dict]:
+    """Hits (id, indexed_at, meta.year, superseded) of the body's reports for any of `years`, superseded
+    ones included, newest first: the index worker's same-year and next-year look-ups in one search."""
+    res = _client().search(index=get_settings().es_alias, size=20 * len(years),
+                           query={"bool": {"filter": [{"term": {"agency_key": key}},
+                                                      {"terms": {"meta.year": list(years)}}],
+                                           "must_not": [{"ids": {"values": [exclude_id]}}]}},
+                           sort=[{"indexed_at": {"order": "desc", "unmapped_type": "date"}}],
+                           source=["id", "indexed_at", "meta.year", "superseded"])
+    return [h["_source"] for h in res["hits"]["hits"]]
+
+
 def find_report(key: str, year: int, exclude_id: str | None = None) -> Record | None:
     """The current (not superseded) report of this body for `year`, or None."""
     if not key:

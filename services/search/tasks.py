@@ -7,7 +7,7 @@ both stay searchable by id. When the body's next-year report is already indexed,
 """
 from __future__ import annotations
 
-from services.search.neighbours import _client, report_ids
+from services.search.neighbours import _client, neighbour_hits
 from services.validate.cross_year import agency_key
 from shared.es_index import es_document, index_into
 from shared.record import Record
@@ -26,8 +26,10 @@ def index_document(doc_id: str, cascade: bool = True, target: str | None = None)
         return
     year = record.meta.year
     newer_exists = False
+    # One search for the same-year and the next-year reports (a round trip less per document).
+    hits = neighbour_hits(key, (year, year + 1), doc_id) if key and year is not None else []
     if key and year is not None:
-        same_year = report_ids(key, year, exclude_id=doc_id, include_superseded=True)
+        same_year = [h for h in hits if h["meta"]["year"] == year]
         st = status_store().get(doc_id)
         mine = st.received_at if st else now_iso()
         for other in same_year:
@@ -37,7 +39,7 @@ def index_document(doc_id: str, cascade: bool = True, target: str | None = None)
                 newer_exists = True
             else:
                 es.update(index=alias, id=other["id"], doc={"superseded": True})
-    next_year = report_ids(key, year + 1, exclude_id=doc_id) if (cascade and key and year is not None) else []
+    next_year = [h for h in hits if h["meta"]["year"] == year + 1 and not h.get("superseded")] if cascade else []
     es.index(index=alias, id=doc_id, refresh="wait_for" if next_year else False,
              document=es_document(record, agency_key=key, indexed_at=now_iso(), superseded=newer_exists))
     status_store().advance(doc_id, "indexed")
