@@ -4,7 +4,9 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+import redis
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from services.ingest.routers import admin, documents, health
 from services.ingest.deps import get_status_store
@@ -44,3 +46,11 @@ app.include_router(documents.router)
 app.include_router(health.router)
 app.include_router(admin.router)
 app.include_router(webhooks.router)
+
+
+@app.exception_handler(redis.RedisError)
+async def redis_unavailable(_: Request, e: redis.RedisError) -> JSONResponse:
+    # Redis restarting: a clear, retryable answer instead of a 500; nothing was accepted.
+    log.warning("redis unavailable: %r", e)
+    return JSONResponse({"detail": "状态存储暂不可用，请稍后重试 / status store unavailable, please retry shortly"},
+                        status_code=503, headers={"Retry-After": "5"})
