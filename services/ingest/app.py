@@ -50,7 +50,8 @@ app.include_router(webhooks.router)
 
 @app.exception_handler(redis.RedisError)
 async def redis_unavailable(_: Request, e: redis.RedisError) -> JSONResponse:
-    # Redis restarting: a clear, retryable answer instead of a 500; nothing was accepted.
+    # Redis restarting: a clear, retryable answer instead of a 500. Resending is safe: identical bytes
+    # are one document, and one registered but never enqueued is sent on by the orphan sweep.
     log.warning("redis unavailable: %r", e)
     return JSONResponse({"detail": "状态存储暂不可用，请稍后重试 / status store unavailable, please retry shortly"},
                         status_code=503, headers={"Retry-After": "5"})
