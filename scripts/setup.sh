@@ -128,4 +128,9 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt_install chromium chromium-driver
 fi
 
+# --- 7. A CJK font: synthetic PDF reports (tests, benchmarks) are rendered with it ---------
+if [[ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]]; then
+  apt_install fonts-wqy-microhei
+fi
+
 info "环境就绪 (Java: $JH)" "setup complete (Java: $JH)"
