@@ -174,10 +174,13 @@ def main(
     keep: bool = typer.Option(False, help="keep the index, events and storage of this run"),
     rss_interval: float = typer.Option(1.0, help="seconds between memory samples"),
     events: bool = typer.Option(True, help="pipeline events on (as deployed); off to see their cost"),
+    code: Path = typer.Option(None, help="run the workers and API from another checkout (before/after "
+                                         "comparisons: git archive REV | tar -x -C DIR)"),
 ) -> None:
     print("$ " + shlex.join([".venv/bin/python", *sys.argv]))
     run_id = uuid.uuid4().hex[:8]
-    env = bench_env(run_id, NIANBAO_EVENTS_ENABLED="1" if events else "0")
+    env = bench_env(run_id, NIANBAO_EVENTS_ENABLED="1" if events else "0",
+                    **({"PYTHONPATH": str(code.resolve())} if code else {}))
     os.environ.update(env)  # before the first import of shared.settings: this process is a client too
     servers("start")
     from shared.es_index import client, ensure_index
@@ -188,7 +191,7 @@ def main(
     docs = corpus(n, seed)
     print(machine())
     print(f"run {run_id}: {n} reports ({sum(len(d) for *_, d in docs) / n / 1024:.1f} KiB avg), "
-          f"4 stage workers × {concurrency} processes, {clients} clients")
+          f"4 stage workers × {concurrency} processes, {clients} clients, code {code or 'this checkout'}")
     es = client()
     store = StatusStore()
     store.r.flushdb()

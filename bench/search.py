@@ -84,14 +84,14 @@ def load(es, alias: str, n: int, base: int, seed: int, threads: int) -> None:
     docs = build_docs(base, seed)
     es.indices.put_settings(index=INDEX[0], settings={"refresh_interval": "-1"})
     t0, ok = time.perf_counter(), 0
-    for success, _ in parallel_bulk(es, copies(docs, n), thread_count=threads, chunk_size=250,
-                                    raise_on_error=False, request_timeout=300):
+    for success, _ in parallel_bulk(es.options(request_timeout=300), copies(docs, n), thread_count=threads,
+                                    chunk_size=250, raise_on_error=False):
         ok += success
         if ok % 10000 == 0:
             print(f"  {ok} indexed, {ok / (time.perf_counter() - t0):.0f}/s", flush=True)
     es.indices.put_settings(index=INDEX[0], settings={"refresh_interval": "1s"})
     es.indices.refresh(index=INDEX[0])
-    es.indices.forcemerge(index=INDEX[0], max_num_segments=5, request_timeout=1800)
+    es.options(request_timeout=1800).indices.forcemerge(index=INDEX[0], max_num_segments=5)
     print(f"loaded {ok} documents in {time.perf_counter() - t0:.0f}s")
 
 
