@@ -53,9 +53,11 @@ def main(
     seed: int = typer.Option(1),
     clients: int = typer.Option(16, help="concurrent clients"),
     api_workers: int = typer.Option(1, help="uvicorn worker processes of the ingest API"),
+    code: Path = typer.Option(None, help="run the API from another checkout (before/after comparisons)"),
 ) -> None:
     print("$ " + shlex.join([".venv/bin/python", *sys.argv]))
-    env = bench_env(NIANBAO_EVENTS_ENABLED="0", NIANBAO_QUEUE_SAMPLE_SECONDS="0")
+    env = bench_env(NIANBAO_EVENTS_ENABLED="0", NIANBAO_QUEUE_SAMPLE_SECONDS="0",
+                    **({"PYTHONPATH": str(code.resolve())} if code else {}))
     os.environ.update(env)
     servers("start")
     from shared.settings import get_settings
@@ -66,7 +68,7 @@ def main(
     stack = BenchStack(env)
     try:
         stack.start_api("ingest", workers=api_workers)
-        stack.wait_http(f"{stack.ingest_url}/api/v1/health")
+        stack.wait_http(f"{stack.ingest_url}/openapi.json")  # /health is 503 without workers
         asyncio.run(post_all(stack.ingest_url, docs[:20], 4))  # warm-up (its documents count as sent)
         print(machine())
         dt, codes, lat = asyncio.run(post_all(stack.ingest_url, docs[20:], clients))
