@@ -148,6 +148,8 @@ def base_query(p: SearchParams) -> dict[str, Any]:
     if p.q and p.q.strip():
         clause, should = _text_clause(p.q)
         must.append(clause)
+    if any(not 1900 <= y <= 2999 for y in p.year):
+        raise QueryError("年度应在 1900–2999 之间 / year must be between 1900 and 2999")
     filters: list[dict] = []
     if p.year_from is not None or p.year_to is not None:
         rng = {k: v for k, v in (("gte", p.year_from), ("lte", p.year_to)) if v is not None}

@@ -17,9 +17,10 @@ def params_dep(
     city: list[str] = Query([], description="市 / city (repeatable)"),
     county: list[str] = Query([], description="县区 / county (repeatable)"),
     level: list[str] = Query([], description="层级 / level: province | city | county | township"),
+    # Bounded: Elasticsearch's integer field rejects out-of-range numbers with a 400 we must not pass on.
     year: list[int] = Query([], description="年度 / report year (repeatable)"),
-    year_from: int | None = Query(None, description="起始年度（含） / first year, inclusive"),
-    year_to: int | None = Query(None, description="截止年度（含） / last year, inclusive"),
+    year_from: int | None = Query(None, ge=1900, le=2999, description="起始年度（含） / first year, inclusive"),
+    year_to: int | None = Query(None, ge=1900, le=2999, description="截止年度（含） / last year, inclusive"),
     template: list[str] = Query([], description="表格模板 / table template: 2019 | 2021"),
     agency_type: list[str] = Query([], description="机关类型 / agency type"),
     rule: list[str] = Query([], description="发现问题的规则 / finding rule id, e.g. APP_BALANCE"),
