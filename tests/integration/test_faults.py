@@ -20,10 +20,12 @@ from elasticsearch import Elasticsearch
 from tests.integration.stack import Stack, script, stack_env
 from tests.paths import REPO
 
-REDIS_PORT, ES_PORT = 6395, 9270
+# Overridable so two checkouts testing on one machine do not stop each other's servers.
+REDIS_PORT = int(os.environ.get("NIANBAO_TEST_FAULT_REDIS_PORT", "6395"))
+ES_PORT = int(os.environ.get("NIANBAO_TEST_FAULT_ES_PORT", "9270"))
 OWN = {"REDIS_PORT": str(REDIS_PORT), "REDIS_DIR": str(REPO / "var" / "test" / f"redis-{REDIS_PORT}"),
        "ES_PORT": str(ES_PORT), "ES_DIR": str(REPO / "var" / "test" / f"es-{ES_PORT}"), "ES_HEAP": "512m",
-       "ES_TRANSPORT_PORT": "9479"}  # away from the 93xx range other instances use
+       "ES_TRANSPORT_PORT": str(ES_PORT + 209)}  # away from the 93xx range other instances use
 REDIS_DB = int(os.environ.get("NIANBAO_TEST_REDIS_DB", "0"))
 
 
