@@ -20,7 +20,9 @@ _KEYS = {
 # Heading number styles in order of preference: "一、" / "一." first; "(一)" and "第一部分" only
 # when the first finds nothing (they are also the style of sub-headings and of table rows).
 _STYLES = [
-    {n: re.compile(rf"(?<![{CJK}]){c}[ ]?[、.][ ]?") for n, c in enumerate(_NUMERALS, 1)},
+    # The numeral first, then "no ideograph before it": a pattern that starts with a look-behind is
+    # tried at every position, one that starts with a literal is found by a fast scan (3x).
+    {n: re.compile(rf"{c}(?<![{CJK}]{c})[ ]?[、.][ ]?") for n, c in enumerate(_NUMERALS, 1)},
     {n: re.compile(rf"(?:\({c}\)|第{c}部分)[ ]?") for n, c in enumerate(_NUMERALS, 1)},
 ]
 _TITLE_CUT = re.compile(r"[\n。(\d|:,;，；\s]")
