@@ -52,3 +52,25 @@ def find_report(key: str, year: int, exclude_id: str | None = None) -> Record | 
                            sort=[{"indexed_at": {"order": "desc", "unmapped_type": "date"}}])
     hits = res["hits"]["hits"]
     return Record.model_validate(hits[0]["_source"]["record"]) if hits else None
+
+
+def get_report(doc_id: str) -> Record | None:
+    """A report by id; a realtime GET, so it is found even before the index refreshes."""
+    from elasticsearch import NotFoundError
+    try:
+        doc = _client().get(index=get_settings().es_alias, id=doc_id, source=["record"])
+    except NotFoundError:
+        return None
+    return Record.model_validate(doc["_source"]["record"])
+
+
+def previous_report(key: str, year: int, exclude_id: str) -> Record | None:
+    """The body's current report for `year`: from the realtime registry, else by search."""
+    from shared.bodies import BodyRegistry
+    from shared.stage import status_store
+    doc_id = BodyRegistry(status_store().r).current(key, year)
+    if doc_id and doc_id != exclude_id:
+        rec = get_report(doc_id)
+        if rec is not None:
+            return rec
+    return find_report(key, year, exclude_id=exclude_id)

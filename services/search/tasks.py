@@ -2,13 +2,16 @@
 
 Document id = record id = sha256 of the raw bytes, so indexing twice overwrites rather than duplicates.
 A newer version (different bytes) of the same body's same-year report marks the older one superseded;
-both stay searchable by id. When the body's next-year report is already indexed, it is re-validated
-(its CROSS_YEAR check depends on this one) — once, without cascading further.
+both stay searchable by id. CROSS_YEAR: the report is registered as its body's current one for its year
+(shared.bodies, realtime), then its neighbours are looked up there: a next-year report is re-validated
+(its check depends on this one), and this report itself is re-validated when a previous-year report
+exists that its validation did not compare with — each once, without cascading further.
 """
 from __future__ import annotations
 
 from services.search.neighbours import _client, neighbour_hits
 from services.validate.cross_year import agency_key
+from shared.bodies import BodyRegistry
 from shared.es_index import es_document, index_into
 from shared.record import Record
 from shared.settings import get_settings
@@ -17,7 +20,8 @@ from shared.status import now_iso
 
 
 @stage_task("index")
-def index_document(doc_id: str, cascade: bool = True, target: str | None = None) -> None:
+def index_document(doc_id: str, cascade: bool = True, target: str | None = None,
+                   compared_with: str | None = None) -> None:
     record = Record.model_validate(storage().get_artifact(doc_id, "validated"))
     es, alias = _client(), get_settings().es_alias
     key = agency_key(record)
@@ -26,8 +30,7 @@ def index_document(doc_id: str, cascade: bool = True, target: str | None = None)
         return
     year = record.meta.year
     newer_exists = False
-    # One search for the same-year and the next-year reports (a round trip less per document).
-    hits = neighbour_hits(key, (year, year + 1), doc_id) if key and year is not None else []
+    hits = neighbour_hits(key, (year,), doc_id) if key and year is not None else []
     if key and year is not None:
         same_year = [h for h in hits if h["meta"]["year"] == year]
         st = status_store().get(doc_id)
@@ -39,9 +42,18 @@ def index_document(doc_id: str, cascade: bool = True, target: str | None = None)
                 newer_exists = True
             else:
                 es.update(index=alias, id=other["id"], doc={"superseded": True})
-    next_year = [h for h in hits if h["meta"]["year"] == year + 1 and not h.get("superseded")] if cascade else []
-    es.index(index=alias, id=doc_id, refresh="wait_for" if next_year else False,
+    es.index(index=alias, id=doc_id, refresh=False,
              document=es_document(record, agency_key=key, indexed_at=now_iso(), superseded=newer_exists))
+    revalidate: set[str] = set()
+    if key and year is not None and not newer_exists:
+        bodies = BodyRegistry(status_store().r)
+        bodies.register(key, year, doc_id)  # before the look-ups: see shared/bodies.py
+        nxt = bodies.current(key, year + 1)
+        if cascade and nxt and nxt != doc_id:
+            revalidate.add(nxt)
+        prev = bodies.current(key, year - 1)
+        if prev and prev != compared_with and prev != doc_id:
+            revalidate.add(doc_id)
     status_store().advance(doc_id, "indexed")
-    for n in next_year:
-        send_next("validate", n["id"], cascade=False)
+    for other in sorted(revalidate):
+        send_next("validate", other, cascade=False)

@@ -2,7 +2,7 @@
 the same body's previous-year report looked up in Elasticsearch."""
 from __future__ import annotations
 
-from services.search.neighbours import find_report
+from services.search.neighbours import previous_report
 from services.validate.cross_year import agency_key, cross_year
 from services.validate.rules import validate
 from shared.record import Record
@@ -15,11 +15,14 @@ def validate_document(doc_id: str, cascade: bool = True) -> None:
     # Parse-level findings (MISSING_TABLE, AMBIGUOUS_CELLS) stay; validation findings are recomputed,
     # so re-validation after a neighbour arrives replaces rather than accumulates.
     findings = [*record.findings, *validate(record)]
+    previous = None
     if record.meta.year is not None:
-        previous = find_report(agency_key(record), record.meta.year - 1, exclude_id=doc_id)
+        previous = previous_report(agency_key(record), record.meta.year - 1, exclude_id=doc_id)
         if previous is not None:
             findings.extend(cross_year(previous, record))
     record.findings = findings
     storage().put_artifact(doc_id, "validated", record.model_dump(mode="json"))
     status_store().advance(doc_id, "validated")
-    send_next("index", doc_id, cascade=cascade)
+    # The index task re-validates this report if a previous-year report turns up that it was not
+    # compared with (one that arrived while this one was in flight).
+    send_next("index", doc_id, cascade=cascade, compared_with=previous.id if previous else None)
