@@ -30,23 +30,26 @@ def index_document(doc_id: str, cascade: bool = True, target: str | None = None,
         return
     year = record.meta.year
     newer_exists = False
-    hits = neighbour_hits(key, (year,), doc_id) if key and year is not None else []
+    bodies = BodyRegistry(status_store().r)
     if key and year is not None:
-        same_year = [h for h in hits if h["meta"]["year"] == year]
+        # Same body and year, other bytes: the later-received version is current. The registry is
+        # realtime; the search also finds versions indexed before the registry knew them.
+        same_year = {h["id"] for h in neighbour_hits(key, (year,), doc_id)}
+        registered = bodies.current(key, year)
+        if registered and registered != doc_id:
+            same_year.add(registered)
         st = status_store().get(doc_id)
         mine = st.received_at if st else now_iso()
-        for other in same_year:
-            other_st = status_store().get(other["id"])
-            other_received = other_st.received_at if other_st else (other.get("indexed_at") or "")
-            if other_received > mine:
+        for other_id in sorted(same_year):
+            other_st = status_store().get(other_id)
+            if other_st and other_st.received_at > mine:
                 newer_exists = True
             else:
-                es.update(index=alias, id=other["id"], doc={"superseded": True})
+                es.update(index=alias, id=other_id, doc={"superseded": True})
     es.index(index=alias, id=doc_id, refresh=False,
              document=es_document(record, agency_key=key, indexed_at=now_iso(), superseded=newer_exists))
     revalidate: set[str] = set()
     if key and year is not None and not newer_exists:
-        bodies = BodyRegistry(status_store().r)
         bodies.register(key, year, doc_id)  # before the look-ups: see shared/bodies.py
         nxt = bodies.current(key, year + 1)
         if cascade and nxt and nxt != doc_id:
