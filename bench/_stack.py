@@ -121,13 +121,16 @@ class RssSampler:
             self._thread.join()
 
     def report(self) -> list[str]:
-        """Per process: peak, first and last quarter means (growth = last − first quarter)."""
-        lines = [f"{'process':42} {'samples':>7} {'peak MiB':>9} {'1st qtr':>8} {'last qtr':>8} {'growth':>7}"]
+        """Per process: peak, and the mean of each quarter of the run (a leak climbs quarter by quarter;
+        warm-up shows in the first step only); growth = last − first quarter."""
+        lines = [f"{'process':42} {'samples':>7} {'peak MiB':>9} {'Q1':>7} {'Q2':>7} {'Q3':>7} {'Q4':>7} {'growth':>7}"]
         for name, s in sorted(self.samples.items()):
             vals = [k / 1024 for _, k in s]
             q = max(1, len(vals) // 4)
-            first, last = sum(vals[:q]) / q, sum(vals[-q:]) / q
-            lines.append(f"{name:42} {len(vals):7d} {max(vals):9.1f} {first:8.1f} {last:8.1f} {last - first:+7.1f}")
+            qs = [vals[i * q:(i + 1) * q] or vals[-q:] for i in range(3)] + [vals[-q:]]
+            means = [sum(x) / len(x) for x in qs]
+            lines.append(f"{name:42} {len(vals):7d} {max(vals):9.1f} " + " ".join(f"{m:7.1f}" for m in means)
+                         + f" {means[3] - means[0]:+7.1f}")
         return lines
 
 
