@@ -3,7 +3,8 @@ servers): Celery workers per stage queue, the ingest and search APIs under uvico
 every worker process's resident memory (pool children included).
 
 Servers: Redis 127.0.0.1:6397 (var/bench/redis), Elasticsearch 127.0.0.1:9280 (var/bench/es), started
-through scripts/redis.sh and scripts/es.sh when not already up. `bench/servers.py stop` stops them.
+through scripts/redis.sh and scripts/es.sh when not already up; `.venv/bin/python bench/_stack.py stop` stops
+them (start, status likewise).
 """
 from __future__ import annotations
 
@@ -215,3 +216,7 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     s = sorted(values)
     return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))]
+
+
+if __name__ == "__main__":
+    servers(sys.argv[1] if len(sys.argv) > 1 else "status")
