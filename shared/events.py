@@ -93,7 +93,7 @@ def _sender() -> queue.SimpleQueue:
         q: queue.SimpleQueue = queue.SimpleQueue()
         _queue, _queue_pid = q, os.getpid()
         threading.Thread(target=_send_loop, args=(q,), name="nianbao-events", daemon=True).start()
-        atexit.register(_drain, q)
+        atexit.register(_drain, q, _queue_pid)
     return _queue
 
 
@@ -113,8 +113,11 @@ def _more(q: queue.SimpleQueue, batch: list) -> list:
     return batch
 
 
-def _drain(q: queue.SimpleQueue) -> None:
-    """At interpreter exit: send what is still queued."""
+def _drain(q: queue.SimpleQueue, pid: int) -> None:
+    """At interpreter exit: send what is still queued (only in the process that queued it: a forked
+    child inherits its parent's exit handlers and a copy of the queue)."""
+    if pid != os.getpid():
+        return
     batch = _more(q, [])
     if batch:
         _send(batch)
