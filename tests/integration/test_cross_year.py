@@ -2,6 +2,8 @@
 also when both are in flight at once (the realtime body registry closes the refresh race)."""
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from tests.integration.conftest import wait_status
@@ -25,7 +27,6 @@ def cross_year_findings(stack, doc_id: str) -> list[dict]:
 
 
 def wait_cross_year(stack, doc_id: str, timeout: float = 60) -> list[dict]:
-    import time
     deadline = time.monotonic() + timeout
     found: list[dict] = []
     while time.monotonic() < deadline:
@@ -43,5 +44,11 @@ def test_both_years_in_flight_at_once(stack):
     found = wait_cross_year(stack, second)
     assert [(f["where"], f["expected"], f["actual"], f["severity"]) for f in found] == [(WHERE, 11, 8, "warning")]
     assert cross_year_findings(stack, first) == []  # the earlier year is not blamed
-    res = httpx.get(f"{stack.search_url}/api/v1/search", params={"rule": "CROSS_YEAR"}, timeout=10).json()
+    # Search sees the re-indexed record after the next refresh (1 s interval).
+    deadline = time.monotonic() + 30
+    while True:
+        res = httpx.get(f"{stack.search_url}/api/v1/search", params={"rule": "CROSS_YEAR"}, timeout=10).json()
+        if res["results"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
     assert [h["id"] for h in res["results"]] == [second]

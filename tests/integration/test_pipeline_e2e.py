@@ -28,6 +28,10 @@ def seeded(stack):
         st = wait_status(stack, doc_id)
         assert st["status"] == "indexed", (name, st)
         assert {"queued", "normalized", "parsed", "validated", "indexed"} <= set(st["stages"])
+    # `indexed` means stored in Elasticsearch; search sees it after the next refresh (1 s interval).
+    deadline = time.monotonic() + 30
+    while search(stack, size=0, facets="false")["total"] < len(ids) and time.monotonic() < deadline:
+        time.sleep(0.3)
     return ids
 
 
