@@ -15,20 +15,6 @@ def _client():
     return _es
 
 
-def report_ids(key: str, year: int, exclude_id: str | None = None, include_superseded: bool = False) -> list[dict]:
-    """Hits (id, indexed_at) of the body's reports for `year`, newest first."""
-    filters: list[dict] = [{"term": {"agency_key": key}}, {"term": {"meta.year": year}}]
-    if not include_superseded:
-        filters.append({"term": {"superseded": False}})
-    query: dict = {"bool": {"filter": filters}}
-    if exclude_id:
-        query["bool"]["must_not"] = [{"ids": {"values": [exclude_id]}}]
-    res = _client().search(index=get_settings().es_alias, query=query, size=20,
-                           sort=[{"indexed_at": {"order": "desc", "unmapped_type": "date"}}],
-                           source=["id", "indexed_at"])
-    return [h["_source"] for h in res["hits"]["hits"]]
-
-
 def neighbour_hits(key: str, years: tuple[int, ...], exclude_id: str) -> list[dict]:
     """Hits (id, indexed_at, meta.year, superseded) of the body's reports for any of `years`, superseded
     ones included, newest first: the index worker's same-year and next-year look-ups in one search."""
