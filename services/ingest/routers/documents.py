@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.ingest.accept import Accepted, EnqueueError, accept_bytes
 from services.ingest.auth import ApiKey, require_scope
-from services.ingest.limits import check_type
+from services.ingest.limits import check_type, problem, read_body, too_large
 from services.ingest.deps import get_status_store, get_storage
 from shared.settings import get_settings
 from shared.status import DocumentStatus, StatusStore
@@ -16,22 +16,6 @@ from shared.storage import Storage
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 _ID = re.compile(r"^[0-9a-f]{64}$")
-
-
-def problem(status: int, zh: str, en: str) -> HTTPException:
-    return HTTPException(status_code=status, detail=f"{zh} / {en}")
-
-
-async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise problem(413, f"文件过大（上限 {limit} 字节）", f"payload too large (limit {limit} bytes)")
-    buf = bytearray()
-    async for chunk in request.stream():
-        buf += chunk
-        if len(buf) > limit:
-            raise problem(413, f"文件过大（上限 {limit} 字节）", f"payload too large (limit {limit} bytes)")
-    return bytes(buf)
 
 
 @router.post("", status_code=202, response_model=Accepted,
@@ -46,7 +30,7 @@ async def submit(request: Request,
     check_type(filename, request.headers.get("content-type"))
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
-        body = await _read_limited(request, limit + 64 * 1024)
+        body = await read_body(request, limit + 64 * 1024)
         form_req = Request(request.scope, _replay(body))
         try:
             form = await form_req.form(max_files=1, max_fields=10)
@@ -60,13 +44,13 @@ async def submit(request: Request,
         ctype = upload.content_type or None
         source_url = source_url or (form.get("source_url") if isinstance(form.get("source_url"), str) else None)
     else:
-        data = await _read_limited(request, limit)
+        data = await read_body(request, limit)
         ctype = ctype or None
     check_type(filename, ctype)
     if not data:
         raise problem(422, "文档为空", "empty document")
     if len(data) > limit:
-        raise problem(413, f"文件过大（上限 {limit} 字节）", f"payload too large (limit {limit} bytes)")
+        raise too_large(limit)
     try:
         acc = accept_bytes(data, filename=filename, content_type=ctype, source_url=source_url,
                            storage=storage, statuses=statuses)

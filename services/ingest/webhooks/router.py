@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from services.ingest.accept import EnqueueError, accept_bytes
 from services.ingest.deps import get_status_store, get_storage
 from services.ingest.fetch import FetchError, fetch
-from services.ingest.limits import check_rate, check_type, problem, too_large
+from services.ingest.limits import check_rate, check_type, problem, read_body, too_large
 from services.ingest.webhooks.idempotency import Seen
 from services.ingest.webhooks.payload import Delivery, DocumentPayload, WebhookAccepted
 from services.ingest.webhooks.signature import SignatureError, verify
@@ -48,18 +48,6 @@ def _source(name: str) -> WebhookSource:
     return src
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
-    buf = bytearray()
-    async for chunk in request.stream():
-        buf += chunk
-        if len(buf) > limit:
-            raise too_large(limit)
-    return bytes(buf)
-
-
 # The body is read raw (the signature covers the exact bytes), so its schema is declared for the docs only.
 _OPENAPI = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -82,7 +70,7 @@ async def receive(request: Request, source: str = Path(..., max_length=64),
     s = get_settings()
     src = _source(source)
     limit = s.max_upload_bytes
-    body = await _body(request, limit * 4 // 3 + 64 * 1024)  # base64 in JSON: 4/3 of the file, plus the envelope
+    body = await read_body(request, limit * 4 // 3 + 64 * 1024)  # base64 in JSON: 4/3 of the file, plus the envelope
     try:
         verify(src.secrets, dict(request.headers), body, s.webhook_tolerance_seconds)
     except SignatureError as e:
