@@ -24,7 +24,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-VAR = REPO / "var" / "bench"
+VAR = Path(os.environ.get("BENCH_VAR", REPO / "var" / "bench"))  # another folder for a second stack
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6397"))
 ES_PORT = int(os.environ.get("BENCH_ES_PORT", "9280"))
 PORT_BASE = int(os.environ.get("NIANBAO_TEST_PORT_BASE", "8270"))
