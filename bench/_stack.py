@@ -93,6 +93,67 @@ def rss_kib(pid: int) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of one process (not its children), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def server_pids() -> dict[str, int]:
+    """The benchmark servers' main pids (their pidfiles), for CPU accounting."""
+    out = {}
+    for name, f in (("elasticsearch", VAR / "es" / "es.pid"), ("redis", VAR / "redis" / "redis.pid")):
+        try:
+            out[name] = int(f.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds each watched process (and its descendants) used between start() and stop(): where
+    the machine's cores went during a run — our workers, the API, Elasticsearch, Redis."""
+    roots: dict[str, int]
+    _t0: dict[str, float] = field(default_factory=dict)
+    _t1: dict[str, float] = field(default_factory=dict)
+    wall: float = 0.0
+
+    def _read(self) -> dict[str, float]:
+        out = {}
+        for name, root in self.roots.items():
+            for i, pid in enumerate([root, *_children(root)]):
+                c = cpu_seconds(pid)
+                if c is not None:
+                    out[f"{name}/{'main' if i == 0 else 'child'}:{pid}"] = c
+        return out
+
+    def start(self) -> None:
+        self._t0, self.wall = self._read(), time.monotonic()
+
+    def stop(self) -> None:
+        self._t1, self.wall = self._read(), time.monotonic() - self.wall
+
+    def total_ms(self, documents: int) -> float:
+        return sum(v - self._t0.get(k, 0.0) for k, v in self._t1.items()) * 1000 / max(1, documents)
+
+    def report(self, documents: int) -> list[str]:
+        groups: dict[str, float] = defaultdict(float)
+        for k, v in self._t1.items():
+            groups[k.split("/")[0] + ("" if k.split("/")[0] in ("elasticsearch", "redis") else
+                                      " " + k.split("/")[1].split(":")[0])] += v - self._t0.get(k, 0.0)
+        total = sum(groups.values())
+        lines = [f"{'process group':32} {'CPU s':>8} {'share':>6} {'CPU ms/report':>14}"]
+        for g, v in sorted(groups.items(), key=lambda kv: -kv[1]):
+            lines.append(f"{g:32} {v:8.1f} {v / total:6.1%} {v * 1000 / max(1, documents):14.2f}")
+        lines.append(f"{'total':32} {total:8.1f} {'':6} {total * 1000 / max(1, documents):14.2f}"
+                     f"   (wall {self.wall:.1f} s × {os.cpu_count()} cores = {self.wall * (os.cpu_count() or 1):.1f} CPU s)")
+        return lines
+
+
 @dataclass
 class RssSampler:
     """VmRSS of each watched process and its descendants, every `interval` seconds."""

@@ -27,7 +27,7 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._stack import VAR, BenchStack, RssSampler, bench_env, machine, percentile, servers  # noqa: E402
+from bench._stack import VAR, BenchStack, CpuMeter, RssSampler, bench_env, machine, percentile, server_pids, servers  # noqa: E402
 
 app = typer.Typer(add_completion=False)
 LAYOUTS = ("pipe", "lines", "tabs", "html")
@@ -131,7 +131,7 @@ def stage_latency(statuses) -> list[str]:
     return lines
 
 
-def ceiling(es, alias: str, ids: list[str], storage, threads: int, chunk: int) -> tuple[float, int]:
+def ceiling(es, alias: str, ids: list[str], storage, threads: int, chunk: int, meter=None) -> tuple[float, int]:
     """The final records (validated artifacts) bulk-indexed into a fresh index with the same template;
     seconds from the first request to searchable (refresh included)."""
     from elasticsearch.helpers import parallel_bulk
@@ -146,6 +146,8 @@ def ceiling(es, alias: str, ids: list[str], storage, threads: int, chunk: int) -
         docs.append(es_document(rec, agency_key=agency_key(rec), indexed_at=now_iso()))
     target = f"{alias}-v999"  # matches the alias' index template: the same mapping, outside the alias
     es.indices.create(index=target)
+    if meter is not None:  # the client's CPU from here on: sending, not building the documents
+        meter.start()
     t0 = time.perf_counter()
     ok = 0
     for success, _ in parallel_bulk(es, ({"_index": target, "_id": d["id"], "_source": d} for d in docs),
@@ -153,6 +155,8 @@ def ceiling(es, alias: str, ids: list[str], storage, threads: int, chunk: int) -
         ok += success
     es.indices.refresh(index=target)
     dt = time.perf_counter() - t0
+    if meter is not None:
+        meter.stop()
     es.indices.delete(index=target)
     return dt, ok
 
@@ -204,6 +208,8 @@ def main(
         stack.wait_workers()
         sampler = RssSampler(stack.worker_pids(), interval=rss_interval)
         sampler.start()
+        cpu = CpuMeter({**stack.worker_pids(), "ingest-api": stack.procs["ingest"].pid, **server_pids()})
+        cpu.start()
         t0 = time.monotonic()
         up_s, codes = asyncio.run(upload(stack.ingest_url, docs, clients))
         print(f"uploaded in {up_s:.1f}s ({n / up_s:.0f} documents/s accepted), responses {dict(codes)}")
@@ -211,6 +217,7 @@ def main(
         t_end, count = wait_searchable(es, get_settings().es_alias, len(ids),
                                        _LazyStatuses(store, ids))
         sampler.stop()
+        cpu.stop()
         wall = t_end - t0
         statuses = [s for s in (store.get(i) for i in ids) if s is not None]
         tally = Counter(s.status for s in statuses)
@@ -224,17 +231,24 @@ def main(
             print("\n".join(stage_events(es, get_settings().events_prefix)))
         print("\nper-step latency (status timestamps; includes queue wait):")
         print("\n".join(stage_latency(statuses)))
+        print("\nwhere the CPU went (uploads to searchable; the benchmark's own client not counted):")
+        print("\n".join(cpu.report(count)))
         print("\nworker memory (VmRSS, MiB):")
         print("\n".join(sampler.report()))
     finally:
         stack.stop()
     indexed = [s.id for s in statuses if s.status == "indexed"]
-    c_s, c_ok = ceiling(es, get_settings().es_alias, indexed, get_storage(), bulk_threads, bulk_chunk)
+    c_cpu = CpuMeter({"bench client (parallel_bulk)": os.getpid(), **server_pids()})
+    c_s, c_ok = ceiling(es, get_settings().es_alias, indexed, get_storage(), bulk_threads, bulk_chunk, c_cpu)
     c_rate = c_ok / c_s
     print(f"\nceiling: parallel_bulk ({bulk_threads} threads, chunks of {bulk_chunk}) of the same {c_ok} final "
           f"documents in {c_s:.1f}s = {c_rate:.0f} reports/s")
+    print("\n".join(c_cpu.report(c_ok)))
+    p_ms, c_ms = cpu.total_ms(count), c_cpu.total_ms(c_ok)
     print(f"\npipeline {pipe_rate:.1f} reports/s vs ceiling {c_rate:.0f} reports/s: ratio {pipe_rate / c_rate:.3f} "
           f"(target ≥ 0.5)")
+    print(f"CPU per report: pipeline {p_ms:.1f} ms vs ceiling {c_ms:.1f} ms: ratio {c_ms / p_ms:.3f} (the ratio "
+          f"the throughputs reach when both are CPU-bound on an otherwise idle machine)")
     if not keep:
         import shutil
         drop(es, f"{get_settings().es_alias}-v*")

@@ -9,6 +9,9 @@ points the alias at it only when every document reached it: search never sees a 
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 import re
 import threading
@@ -183,10 +186,29 @@ def ids_in_flight(r: redis.Redis) -> set[str]:
         for key in r.scan_iter(match=f"{q}*"):  # priority levels live in suffixed keys
             if r.type(key) == "list":
                 for raw in r.lrange(key, 0, -1):
-                    found.update(_ID_RX.findall(raw))
+                    found.update(_ids_of_message(raw))
     for raw in r.hvals("unacked"):
-        found.update(_ID_RX.findall(raw))
+        found.update(_ids_of_message(raw))
     return found
+
+
+def _ids_of_message(raw: str | bytes) -> set[str]:
+    """The ids a queued kombu message names. The task arguments are in its base64 body (the headers'
+    `argsrepr` is cut short for a batch of many ids); the raw text is searched too, for other shapes."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    ids = set(_ID_RX.findall(raw))
+    try:
+        msg = json.loads(raw)
+        if isinstance(msg, list):  # the `unacked` hash holds [message, exchange, routing key]
+            msg = msg[0]
+        body = msg.get("body", "")
+        if msg.get("properties", {}).get("body_encoding") == "base64":
+            body = base64.b64decode(body).decode("utf-8", "replace")
+        ids.update(_ID_RX.findall(body))
+    except (ValueError, AttributeError, TypeError, IndexError, binascii.Error):
+        pass
+    return ids
 
 
 def _ts(iso: str) -> float:

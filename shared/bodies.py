@@ -25,3 +25,22 @@ class BodyRegistry:
             return None
         v = self.r.hget(_KEY + agency_key, str(year))
         return v.decode() if isinstance(v, bytes) else v
+
+    def current_many(self, wanted: list[tuple[str | None, int | None]]) -> list[str | None]:
+        """`current` for many (agency_key, year) pairs in one round trip."""
+        with self.r.pipeline(transaction=False) as p:
+            for key, year in wanted:
+                if key and year is not None:
+                    p.hget(_KEY + key, str(year))
+            got = iter(p.execute())
+        out: list[str | None] = []
+        for key, year in wanted:
+            v = next(got) if key and year is not None else None
+            out.append(v.decode() if isinstance(v, bytes) else v)
+        return out
+
+    def register_many(self, entries: list[tuple[str, int, str]]) -> None:
+        with self.r.pipeline(transaction=False) as p:
+            for key, year, doc_id in entries:
+                p.hset(_KEY + key, str(year), doc_id)
+            p.execute()

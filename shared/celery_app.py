@@ -30,8 +30,8 @@ app.conf.update(
     task_serializer="json",
     accept_content=["json"],
     worker_hijack_root_logger=False,
-    worker_send_task_events=True,         # Flower
-    task_send_sent_event=True,
+    worker_send_task_events=_s.task_events,   # Flower (NIANBAO_TASK_EVENTS, see shared/settings.py)
+    task_send_sent_event=_s.task_events,
 )
 app.autodiscover_tasks(["services.parse", "services.validate", "services.search"], related_name="tasks")
 

@@ -15,3 +15,8 @@ class ProcessingError(Exception):
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+class ServiceBusy(Exception):
+    """A server answered "busy, try later" inside a batched request (one search of a multi-search):
+    the stage retries the batch with backoff, as for an unreachable server (shared/stage.py)."""

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Fault injection for the crash tests only: "parse=3" makes the parse stage sleep 3 s before
     # working, so a test can SIGKILL a worker while it holds a task. Empty in every deployment.
     debug_stage_delay: str = ""
+    # Uploads accepted within this many seconds go to the normalize queue in one message (0 = each at
+    # once): per-batch stage costs under load, at most this much added latency (services/ingest/enqueue_batcher.py).
+    enqueue_linger_seconds: float = 0.1
     # --- access control (services/ingest/auth.py, docs/webhooks.md) ------------------------------
     # Ingest and admin endpoints want an API key when this is true, or as soon as any key was ever
     # created. False by default so a fresh local checkout (scripts/run.sh, the test stack) works
@@ -48,6 +51,10 @@ class Settings(BaseSettings):
     orphan_sweep_seconds: int = 60
     orphan_min_age_seconds: int = 120         # unchanged for this long, and orphaned on two sweeps in a row
     # --- monitoring (shared/events.py, shared/events_index.py, docs/monitoring.md) --------------
+    # Celery's own task events (task-sent/-received/-succeeded…) are what Flower shows. Each costs a Redis
+    # publish per hand-off and three per task (bench/pipeline.py), so they are on where Flower runs
+    # (docker-compose.yml sets it) and off otherwise; Flower can also switch workers' events on itself.
+    task_events: bool = False
     events_enabled: bool = True               # pipeline events for Kibana; best effort, never fails a stage
     events_prefix: str = "nianbao-events"     # daily indices <prefix>-YYYY.MM.DD
     events_retention_days: int = 30           # older daily indices are deleted (0 = keep forever)

@@ -1,40 +1,53 @@
-"""What every stage task shares: error handling, status updates, hand-off to the next queue, events.
+"""What every stage task shares: batches of document ids, error handling per document, status updates,
+hand-off to the next queue, events.
 
-A stage task takes a document id, reads its input from Storage, writes its output to Storage, marks
-the status and sends the id on to the next stage. Re-running it gives the same result (idempotent), so
-redelivery after a lost worker is harmless. A `ProcessingError` means the document itself is bad: the
-status becomes `failed` with that message and the worker carries on. Unavailable Redis/Elasticsearch
-is retried with exponential backoff and jitter; after the last retry the id goes to the dead-letter list.
+A stage task takes a list of document ids (a batch; a single id is a batch of one), reads each one's
+input from Storage, writes its output to Storage, and then, for the whole batch at once, marks the
+statuses (one Redis round trip), indexes (one bulk request, index stage) and sends the ids on to the
+next stage in one message. Per-message costs of Celery, Redis and Elasticsearch are paid once per batch
+instead of once per document (bench/pipeline.py); the work itself stays per document.
+
+Re-running a task gives the same result (idempotent), so redelivery after a lost worker is harmless.
+A `ProcessingError` means that document itself is bad: its status becomes `failed` with that message
+and the rest of the batch carries on; a bug in one document's processing dead-letters that document
+only. Unavailable Redis/Elasticsearch is retried for the whole batch with exponential backoff and
+jitter; after the last retry the batch's ids go to the dead-letter list.
 """
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import random
 import socket
 import time
-from typing import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 import redis
-from elasticsearch import ConnectionError as ESConnectionError
+from celery.exceptions import SoftTimeLimitExceeded
 from elasticsearch import ApiError as ESApiError
+from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import ConnectionTimeout, TransportError
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from shared.celery_app import app
-from shared.errors import ProcessingError
+from shared.errors import ProcessingError, ServiceBusy
 from shared.events import emit_event
 from shared.settings import get_settings
-from shared.status import StatusStore
+from shared.status import Status, StatusStore
 from shared.storage import Storage
 
 log = logging.getLogger(__name__)
 
-from celery.exceptions import SoftTimeLimitExceeded
-from kombu.exceptions import OperationalError as KombuOperationalError
-
 # Worth another try: the servers were unreachable, or the machine was too busy for the time limit.
 TRANSIENT = (ESConnectionError, ConnectionTimeout, redis.ConnectionError, redis.TimeoutError,
              ConnectionError, TimeoutError, SoftTimeLimitExceeded,
-             KombuOperationalError)  # the broker (Redis) unreachable while handing on to the next stage
+             KombuOperationalError,  # the broker (Redis) unreachable while handing on to the next stage
+             ServiceBusy)
 
 _store: StatusStore | None = None
 _storage: Storage | None = None
@@ -54,47 +67,183 @@ def storage() -> Storage:
     return _storage
 
 
-def send_next(stage: str, doc_id: str, **kwargs) -> None:
-    app.send_task(f"nianbao.{stage}", args=[doc_id], kwargs=kwargs, queue=stage)
+# --- messages --------------------------------------------------------------------------------------
+# A task's first argument is a list of items, each a document id or {"id": …, **options} (options such
+# as `cascade` differ per document); older messages and simple callers send one id as a string.
+Item = dict[str, Any]
 
 
-def stage_task(stage: str) -> Callable:
-    """Wrap a function `fn(doc_id, **kw)` as the Celery task `nianbao.<stage>`."""
+def items_of(arg: str | list, options: dict[str, Any]) -> list[Item]:
+    """The batch of a message, each item with the task-level options under its own."""
+    raw = [arg] if isinstance(arg, str) else list(arg)
+    return [{**options, **({"id": x} if isinstance(x, str) else x)} for x in raw]
+
+
+def _compact(item: Item) -> str | Item:
+    return item["id"] if len(item) == 1 else item
+
+
+def send_next(stage: str, items: str | list, countdown: float | None = None, **options: Any) -> None:
+    """Send one message to `stage` naming `items` (ids or option dicts), with `options` for all."""
+    batch = [_compact(i) for i in items_of(items, options)]
+    if batch:
+        app.send_task(f"nianbao.{stage}", args=[batch], queue=stage, countdown=countdown)
+
+
+# --- one task run ------------------------------------------------------------------------------------
+@dataclass
+class Batch:
+    """What the documents of one task run produced, committed together when all were processed."""
+    stage: str
+    retries: int = 0
+    advanced: list[tuple[str, Status]] = field(default_factory=list)
+    handoffs: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+    # Index stage: bulk actions in order, each with its document and what to do once Elasticsearch
+    # has it; document None = a best-effort update of another document (a missing one is no error).
+    actions: list[tuple[str | None, dict, Callable[[], None] | None]] = field(default_factory=list)
+    _started: dict[str, float] = field(default_factory=dict)
+    _lost: set[str] = field(default_factory=set)
+
+    def advance(self, doc_id: str, status: Status) -> None:
+        self.advanced.append((doc_id, status))
+
+    def hand_on(self, stage: str, doc_id: str, **options: Any) -> None:
+        self.handoffs[stage].append({"id": doc_id, **options})
+
+    def index(self, doc_id: str, action: dict, then: Callable[[], None]) -> None:
+        self.actions.append((doc_id, action, then))
+
+    def update_other(self, action: dict) -> None:
+        self.actions.append((None, action, None))
+
+    @contextmanager
+    def document(self, doc_id: str) -> Iterator[None]:
+        """One document's work: its own failure fails it alone; a transient error goes up to the task."""
+        self._started.setdefault(doc_id, time.monotonic())
+        try:
+            yield
+        except ProcessingError as e:
+            self._lost.add(doc_id)
+            status_store().fail(doc_id, e.code, e.message, self.stage)
+            emit_event(doc_id, self.stage, "failed", self._took(doc_id), self.retries, e.message, code=e.code)
+        except TRANSIENT:
+            raise
+        except (TransportError, ESApiError) as e:
+            if _is_busy(e):
+                raise
+            self._lost.add(doc_id)
+            _give_up(doc_id, self.stage, e, self._started[doc_id], self.retries)
+        except Exception as e:  # noqa: BLE001 — a bug must not kill the worker nor lose the document
+            log.exception("stage %s doc %s crashed", self.stage, doc_id)
+            self._lost.add(doc_id)
+            _give_up(doc_id, self.stage, e, self._started[doc_id], self.retries)
+
+    def _took(self, doc_id: str) -> float:
+        return time.monotonic() - self._started.get(doc_id, time.monotonic())
+
+    def commit(self) -> None:
+        """Elasticsearch first (index stage), then statuses, then the next stages' messages: a document
+        is marked done only once its output exists, and handed on only once marked."""
+        if self.actions:
+            self._bulk()
+        if self.advanced:
+            status_store().advance_many([(d, s) for d, s in self.advanced if d not in self._lost])
+        for stage, items in self.handoffs.items():
+            unique = {json.dumps(i, sort_keys=True): i for i in items}.values()  # one re-validation, not two
+            kept = [i for i in unique if i["id"] not in self._lost]
+            for i in range(0, len(kept), MAX_BATCH):
+                send_next(stage, kept[i:i + MAX_BATCH])
+        for doc_id, t0 in self._started.items():
+            if doc_id not in self._lost:
+                emit_event(doc_id, self.stage, "ok", time.monotonic() - t0, self.retries, None)
+
+    def _bulk(self) -> None:
+        from elasticsearch.helpers import streaming_bulk
+
+        from shared.es_index import client
+        busy: list[dict] = []
+        results = streaming_bulk(client(), (a for _, a, _ in self.actions), chunk_size=MAX_BATCH,
+                                 max_chunk_bytes=50 * 1024 * 1024, raise_on_error=False, raise_on_exception=True)
+        # streaming_bulk answers in the order of the actions
+        for (doc_id, _, _), (ok, info) in zip(self.actions, results, strict=True):
+            res = next(iter(info.values()))
+            if ok or doc_id is None:
+                continue
+            if res.get("status") in (429, 502, 503, 504):
+                busy.append(res)
+            else:  # this document was refused (a mapping error…): it alone is dead-lettered
+                self._lost.add(doc_id)
+                _give_up(doc_id, self.stage, RuntimeError(f"bulk index refused: {res.get('error')}"),
+                         self._started.get(doc_id, time.monotonic()), self.retries)
+        if busy:
+            raise TransportError(f"Elasticsearch busy for {len(busy)} document(s): {busy[0].get('error')}")
+        for doc_id, _, then in self.actions:
+            if doc_id is not None and then is not None and doc_id not in self._lost:
+                with self.document(doc_id):
+                    then()
+
+
+MAX_BATCH = 64  # documents per message handed on (and per bulk request)
+
+
+def _is_busy(e: BaseException) -> bool:
+    """An HTTP answer from Elasticsearch is worth a retry only when it says "busy/not ready" (503
+    while shards recover after a restart); any other status is a bug."""
+    if isinstance(e, (ESConnectionError, ConnectionTimeout)):
+        return True
+    return getattr(e, "status_code", 503) in (429, 502, 503, 504)
+
+
+def stage_task(stage: str, whole_batch: bool = False) -> Callable:
+    """Wrap `fn(doc_id, batch, **options)`, the work on one document, as the Celery task
+    `nianbao.<stage>` taking a batch of items (see `items_of`). With `whole_batch`, `fn(batch, items)`
+    gets the whole batch, for look-ups made once for all its documents; it wraps each document's work
+    in `batch.document(doc_id)` itself."""
     s = get_settings()
 
     def deco(fn: Callable) -> Callable:
         @app.task(name=f"nianbao.{stage}", bind=True, acks_late=True, max_retries=s.index_max_retries)
         @functools.wraps(fn)
-        def task(self, doc_id: str, **kwargs):
-            t0 = time.monotonic()
-            retries = self.request.retries
+        def task(self, docs: str | list, **options: Any) -> None:
+            items = items_of(docs, options)
+            batch = Batch(stage, retries=self.request.retries)
             _debug_delay(stage)
             try:
-                result = fn(doc_id, **kwargs)
-            except ProcessingError as e:
-                status_store().fail(doc_id, e.code, e.message, stage)
-                emit_event(doc_id, stage, "failed", time.monotonic() - t0, retries, e.message, code=e.code)
-                return None
+                if whole_batch:
+                    fn(batch, items)
+                else:
+                    for item in items:
+                        opts = {k: v for k, v in item.items() if k != "id"}
+                        with batch.document(item["id"]):
+                            fn(item["id"], batch, **opts)
+                batch.commit()
             except TRANSIENT + (TransportError, ESApiError) as e:
-                # An HTTP answer from Elasticsearch is worth a retry only when it says "busy/not ready"
-                # (503 while shards recover after a restart); any other status is a bug: dead letter.
-                if isinstance(e, (TransportError, ESApiError)) and getattr(e, "status_code", 503) not in (429, 502, 503, 504) \
-                        and not isinstance(e, (ESConnectionError, ConnectionTimeout)):
-                    return _give_up(doc_id, stage, e, t0, retries)
-                if retries >= self.max_retries:
-                    return _give_up(doc_id, stage, e, t0, retries)
-                # Exponential backoff with full jitter, capped.
-                import random
-                delay = random.uniform(0, min(s.retry_backoff_max, 2 ** retries))
-                log.warning("stage %s doc %s: transient %r, retry %d in %.1fs", stage, doc_id, e, retries + 1, delay)
+                if isinstance(e, (TransportError, ESApiError)) and not _is_busy(e):
+                    return _give_up_all(items, stage, e, batch)
+                if isinstance(e, SoftTimeLimitExceeded) and len(items) > 1:
+                    # Too much for one run: each document on its own rather than the batch again.
+                    for item in items:
+                        send_next(stage, [item])
+                    return None
+                if self.request.retries >= self.max_retries:
+                    return _give_up_all(items, stage, e, batch)
+                # Exponential backoff with full jitter, capped. The batch is redone from the start.
+                delay = random.uniform(0, min(s.retry_backoff_max, 2 ** self.request.retries))
+                log.warning("stage %s, %d doc(s): transient %r, retry %d in %.1fs", stage, len(items), e,
+                            self.request.retries + 1, delay)
                 raise self.retry(exc=e, countdown=delay)
-            except Exception as e:  # noqa: BLE001 — a bug must not kill the worker nor lose the document
-                log.exception("stage %s doc %s crashed", stage, doc_id)
-                return _give_up(doc_id, stage, e, t0, retries)
-            emit_event(doc_id, stage, "ok", time.monotonic() - t0, retries, None)
-            return result
+            except Exception as e:  # noqa: BLE001 — a bug in batch-level code: dead letters, not silence
+                log.exception("stage %s, %d doc(s) crashed", stage, len(items))
+                return _give_up_all(items, stage, e, batch)
+            return None
         return task
     return deco
+
+
+def _give_up_all(items: list[Item], stage: str, e: BaseException, batch: Batch) -> None:
+    for item in items:
+        if item["id"] not in batch._lost:
+            _give_up(item["id"], stage, e, batch._started.get(item["id"], time.monotonic()), batch.retries)
 
 
 def _give_up(doc_id: str, stage: str, e: BaseException, t0: float, retries: int) -> None:

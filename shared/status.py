@@ -7,13 +7,14 @@ from datetime import datetime, timezone
 from typing import Literal
 
 import redis
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from shared.settings import get_settings
 
 Status = Literal["queued", "normalized", "parsed", "validated", "indexed", "failed"]
 STATUS_ORDER: tuple[str, ...] = ("queued", "normalized", "parsed", "validated", "indexed")
 
+_RANK = {s: i for i, s in enumerate((*STATUS_ORDER, "failed"))}
 _KEY = "nianbao:doc:"
 _ALL = "nianbao:docs"            # sorted set id → received time, for listing and reprocessing
 DEAD_LETTER = "nianbao:deadletter"
@@ -37,18 +38,52 @@ class DocumentStatus(BaseModel):
     error: DocumentError | None = None
     attempts: int = 0
 
+    @field_validator("stages")
+    @classmethod
+    def _in_time_order(cls, v: dict[str, str]) -> dict[str, str]:
+        # Redis' Lua JSON (the advance script) does not keep key order; readers get the stages in the
+        # order they were reached.
+        return dict(sorted(v.items(), key=lambda kv: (kv[1], _RANK.get(kv[0], 9))))
+
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+# A stage finishing is the commonest write (four per document): one round trip, atomic inside Redis,
+# instead of WATCH/GET/MULTI/SET/EXEC and a pydantic round trip in Python. Same rule as `_update`
+# would apply: the stage's time is recorded; the status moves forward only (a redelivered earlier
+# stage must not move a document backwards), or out of `failed` when the stage now succeeded.
+_ADVANCE_LUA = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local st = cjson.decode(raw)
+local order = {queued = 1, normalized = 2, parsed = 3, validated = 4, indexed = 5}
+st.stages[ARGV[1]] = ARGV[2]
+if st.status == 'failed' or order[ARGV[1]] >= (order[st.status] or 1) then
+  st.status = ARGV[1]
+  st.error = cjson.null
+end
+redis.call('SET', KEYS[1], cjson.encode(st))
+return 1
+"""
+
+
 class StatusStore:
     def __init__(self, client: redis.Redis | None = None) -> None:
         self.r = client or redis.Redis.from_url(get_settings().redis_url, decode_responses=True)
+        self._advance = self.r.register_script(_ADVANCE_LUA)
 
     def get(self, doc_id: str) -> DocumentStatus | None:
         raw = self.r.get(_KEY + doc_id)
         return DocumentStatus.model_validate_json(raw) if raw else None
+
+    def get_many(self, doc_ids: list[str]) -> dict[str, DocumentStatus]:
+        """The statuses of many documents in one round trip (unknown ids are left out)."""
+        if not doc_ids:
+            return {}
+        raws = self.r.mget([_KEY + d for d in doc_ids])
+        return {d: DocumentStatus.model_validate_json(raw) for d, raw in zip(doc_ids, raws) if raw}
 
     def create(self, doc_id: str, *, filename: str | None, content_type: str | None,
                source_url: str | None, size: int) -> tuple[DocumentStatus, bool]:
@@ -56,9 +91,12 @@ class StatusStore:
         ts = now_iso()
         st = DocumentStatus(id=doc_id, status="queued", filename=filename, content_type=content_type,
                             source_url=source_url, size=size, received_at=ts, stages={"queued": ts})
-        created = bool(self.r.set(_KEY + doc_id, st.model_dump_json(), nx=True))
+        # One round trip: SET NX decides; ZADD NX keeps the first received time of a re-sent document.
+        with self.r.pipeline() as p:
+            p.set(_KEY + doc_id, st.model_dump_json(), nx=True)
+            p.zadd(_ALL, {doc_id: time.time()}, nx=True)
+            created = bool(p.execute()[0])
         if created:
-            self.r.zadd(_ALL, {doc_id: time.time()})
             return st, True
         return self.get(doc_id), False  # type: ignore[return-value]
 
@@ -81,15 +119,22 @@ class StatusStore:
                 except redis.WatchError:
                     continue
 
-    def advance(self, doc_id: str, status: Status) -> DocumentStatus | None:
-        def fn(st: DocumentStatus) -> None:
-            st.stages[status] = now_iso()
-            # A redelivered earlier stage must not move a document backwards.
-            if st.status == "failed" or STATUS_ORDER.index(status) >= STATUS_ORDER.index(
-                    st.status if st.status in STATUS_ORDER else "queued"):
-                st.status = status
-                st.error = None
-        return self._update(doc_id, fn)
+    def advance(self, doc_id: str, status: Status) -> bool:
+        """Record that `doc_id` reached `status` (see _ADVANCE_LUA). False if the document is unknown."""
+        if status not in STATUS_ORDER:
+            raise ValueError(f"not a stage status: {status!r}")
+        return bool(self._advance(keys=[_KEY + doc_id], args=[status, now_iso()]))
+
+    def advance_many(self, done: list[tuple[str, Status]]) -> None:
+        """`advance` for a batch of documents in one round trip (a pipeline of the same script)."""
+        for _, status in done:
+            if status not in STATUS_ORDER:
+                raise ValueError(f"not a stage status: {status!r}")
+        with self.r.pipeline(transaction=False) as p:
+            ts = now_iso()
+            for doc_id, status in done:
+                self._advance(keys=[_KEY + doc_id], args=[status, ts], client=p)
+            p.execute()
 
     def fail(self, doc_id: str, code: str, message: str, stage: str | None) -> DocumentStatus | None:
         def fn(st: DocumentStatus) -> None:

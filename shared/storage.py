@@ -2,7 +2,9 @@
 
 Raw bytes are written (and fsynced) before the ingest API answers 202, so an accepted document is a
 kept document. Stages pass ids, never bytes: each stage reads its input artifact from here and writes
-its output artifact here, atomically (write to a temp file, fsync, rename).
+its output artifact here, atomically (write to a temp file, rename). Artifacts are not fsynced: they
+are recomputable from the raw bytes (`nianbao reprocess`), and an fsync per stage was a wait on the
+disk per document and stage (bench/pipeline.py); readers never see a half-written file either way.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ class Storage:
         doc_id = sha256_hex(data)
         path = self.raw_path(doc_id)
         if not path.exists():
-            _atomic_write(path, data)
+            _atomic_write(path, data, durable=True)
         return doc_id
 
     def get_raw(self, doc_id: str) -> bytes:
@@ -59,20 +61,24 @@ class Storage:
     # --- artifacts ---------------------------------------------------------------------------
     def put_artifact(self, doc_id: str, stage: str, obj: Any) -> None:
         data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
-        _atomic_write(self.artifact_path(doc_id, stage), data)
+        _atomic_write(self.artifact_path(doc_id, stage), data, durable=False)
 
     def get_artifact(self, doc_id: str, stage: str) -> Any:
         return json.loads(self.artifact_path(doc_id, stage).read_bytes())
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+def _atomic_write(path: Path, data: bytes, durable: bool) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except FileNotFoundError:  # the first file of its folder: make the folder only then
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

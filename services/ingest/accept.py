@@ -4,6 +4,8 @@ Shared by the upload endpoint, webhooks and `nianbao reprocess`, so every way in
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
 from shared.celery_app import app as celery_app
@@ -30,20 +32,23 @@ def enqueue(doc_id: str) -> None:
 
 
 def accept_bytes(data: bytes, *, filename: str | None, content_type: str | None, source_url: str | None,
-                 storage: Storage, statuses: StatusStore) -> Accepted:
+                 storage: Storage, statuses: StatusStore,
+                 send: Callable[[str], None] = enqueue) -> Accepted:
     doc_id = storage.put_raw(data)  # fsynced before we answer: an accepted document is a kept document
     st, created = statuses.create(doc_id, filename=filename, content_type=content_type,
                                   source_url=source_url, size=len(data))
+    fresh = created
     if not created and st.status == "failed" and (st.error and st.error.code in ("enqueue", "internal")):
         statuses.requeue(doc_id)  # a retry of something that failed for our reasons, not the document's
         created = True
     if created:
         try:
-            enqueue(doc_id)
+            send(doc_id)
         except EnqueueError:
             statuses.fail(doc_id, "enqueue", "暂时无法加入处理队列，请稍后重新提交 / could not enqueue, please resend later", "ingest")
             raise
-    st = statuses.get(doc_id) or st
+    if not fresh:
+        st = statuses.get(doc_id) or st  # a re-sent document: tell where it is now
     return Accepted(id=doc_id, status=st.status, status_url=f"/api/v1/documents/{doc_id}", duplicate=not created)
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from services.ingest.routers import admin, documents, health
-from services.ingest.deps import get_status_store
+from services.ingest.deps import get_status_store, start_batcher, stop_batcher
 from services.ingest.webhooks import router as webhooks
 from services.reprocess import OrphanSweeper
 from shared.es_index import client, ensure_index
@@ -35,7 +35,9 @@ async def lifespan(_: FastAPI):
     s = get_settings()  # documents whose next message a broker outage lost are sent on again
     sweeper = OrphanSweeper(get_status_store(), s.orphan_sweep_seconds, s.orphan_min_age_seconds)
     sweeper.start()
+    start_batcher()
     yield
+    stop_batcher()  # sends what is still waiting
     sweeper.stop()
     sampler.stop()
 

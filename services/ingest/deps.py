@@ -1,7 +1,11 @@
-"""Dependencies of the ingest API: one StatusStore and Storage per process."""
+"""Dependencies of the ingest API: one StatusStore, Storage and enqueue batcher per process."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+
+from services.ingest.accept import enqueue
+from services.ingest.enqueue_batcher import EnqueueBatcher
 
 from shared.settings import get_settings
 from shared.status import StatusStore
@@ -16,3 +20,27 @@ def get_status_store() -> StatusStore:
 @lru_cache
 def get_storage() -> Storage:
     return Storage(get_settings().storage_dir)
+
+
+_batcher: EnqueueBatcher | None = None
+
+
+def start_batcher() -> None:
+    global _batcher
+    linger = get_settings().enqueue_linger_seconds
+    if linger > 0 and _batcher is None:
+        _batcher = EnqueueBatcher(linger)
+        _batcher.start()
+
+
+def stop_batcher() -> None:
+    global _batcher
+    if _batcher is not None:
+        _batcher.stop()
+        _batcher = None
+
+
+def get_enqueue() -> Callable[[str], None]:
+    """How an accepted upload is put on the queue: batched with others (the API's lifespan started the
+    batcher), or at once."""
+    return _batcher.put if _batcher is not None else enqueue

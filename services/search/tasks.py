@@ -1,62 +1,104 @@
-"""Celery task of the index worker (queue `index`): the validated record into Elasticsearch.
+"""Celery task of the index worker (queue `index`): validated records into Elasticsearch, a batch in one
+bulk request, its look-ups made once for the batch (shared/stage.py).
 
 Document id = record id = sha256 of the raw bytes, so indexing twice overwrites rather than duplicates.
 A newer version (different bytes) of the same body's same-year report marks the older one superseded;
-both stay searchable by id. CROSS_YEAR: the report is registered as its body's current one for its year
-(shared.bodies, realtime), then its neighbours are looked up there: a next-year report is re-validated
-(its check depends on this one), and this report itself is re-validated when a previous-year report
-exists that its validation did not compare with — each once, without cascading further.
+both stay searchable by id. CROSS_YEAR: the reports are registered as their bodies' current ones for
+their years (shared.bodies, realtime) before their neighbours are looked up there: a next-year report is
+re-validated (its check depends on this one), and a report itself is re-validated when a previous-year
+report exists that its validation did not compare with — each once, without cascading further. The
+re-validations are sent after the bulk request succeeded, so they find these reports in Elasticsearch.
 """
 from __future__ import annotations
 
-from services.search.neighbours import _client, neighbour_hits
+from dataclasses import dataclass, field
+
+from services.search.neighbours import _client, neighbour_hits_many
 from services.validate.cross_year import agency_key
 from shared.bodies import BodyRegistry
 from shared.es_index import es_document, index_into
 from shared.record import Record
 from shared.settings import get_settings
-from shared.stage import send_next, stage_task, status_store, storage
+from shared.stage import Batch, Item, stage_task, status_store, storage
 from shared.status import now_iso
 
 
-@stage_task("index")
-def index_document(doc_id: str, cascade: bool = True, target: str | None = None,
-                   compared_with: str | None = None) -> None:
-    record = Record.model_validate(storage().get_artifact(doc_id, "validated"))
+@dataclass
+class _Doc:
+    item: Item
+    record: Record
+    key: str
+    newer_exists: bool = False
+    revalidate: set[str] = field(default_factory=set)
+
+    @property
+    def id(self) -> str:
+        return self.item["id"]
+
+    @property
+    def year(self) -> int | None:
+        return self.record.meta.year
+
+
+@stage_task("index", whole_batch=True)
+def index_documents(batch: Batch, items: list[Item]) -> None:
     es, alias = _client(), get_settings().es_alias
-    key = agency_key(record)
-    if target:  # `nianbao reindex`: into the index being built, not the live alias
-        index_into(es, target, record, agency_key=key, indexed_at=now_iso(), alias=alias)
-        return
-    year = record.meta.year
-    newer_exists = False
+    docs: list[_Doc] = []
+    for item in items:
+        with batch.document(item["id"]):
+            record = Record.model_validate(storage().get_artifact(item["id"], "validated"))
+            key = agency_key(record)
+            if item.get("target"):  # `nianbao reindex`: into the index being built, not the live alias
+                index_into(es, item["target"], record, agency_key=key, indexed_at=now_iso(), alias=alias)
+                continue
+            docs.append(_Doc(item, record, key))
     bodies = BodyRegistry(status_store().r)
-    if key and year is not None:
-        # Same body and year, other bytes: the later-received version is current. The registry is
-        # realtime; the search also finds versions indexed before the registry knew them.
-        same_year = {h["id"] for h in neighbour_hits(key, (year,), doc_id)}
-        registered = bodies.current(key, year)
-        if registered and registered != doc_id:
-            same_year.add(registered)
-        st = status_store().get(doc_id)
-        mine = st.received_at if st else now_iso()
-        for other_id in sorted(same_year):
-            other_st = status_store().get(other_id)
-            if other_st and other_st.received_at > mine:
-                newer_exists = True
-            else:
-                es.update(index=alias, id=other_id, doc={"superseded": True})
-    es.index(index=alias, id=doc_id, refresh=False,
-             document=es_document(record, agency_key=key, indexed_at=now_iso(), superseded=newer_exists))
-    revalidate: set[str] = set()
-    if key and year is not None and not newer_exists:
-        bodies.register(key, year, doc_id)  # before the look-ups: see shared/bodies.py
-        nxt = bodies.current(key, year + 1)
-        if cascade and nxt and nxt != doc_id:
-            revalidate.add(nxt)
-        prev = bodies.current(key, year - 1)
-        if prev and prev != compared_with and prev != doc_id:
-            revalidate.add(doc_id)
-    status_store().advance(doc_id, "indexed")
-    for other in sorted(revalidate):
-        send_next("validate", other, cascade=False)
+    placed = [d for d in docs if d.key and d.year is not None]
+    _supersede(batch, alias, bodies, placed)
+    # Register before looking up the neighbouring years (shared/bodies.py): of two neighbours indexed at
+    # the same time, at least one sees the other.
+    current = [d for d in placed if not d.newer_exists]
+    bodies.register_many([(d.key, d.year, d.id) for d in current])  # type: ignore[misc]
+    around = bodies.current_many([(d.key, y) for d in current for y in (d.year + 1, d.year - 1)])  # type: ignore[operator]
+    for i, d in enumerate(current):
+        nxt, prev = around[2 * i], around[2 * i + 1]
+        if d.item.get("cascade", True) and nxt and nxt != d.id:
+            d.revalidate.add(nxt)
+        if prev and prev != d.item.get("compared_with") and prev != d.id:
+            d.revalidate.add(d.id)
+    for d in docs:
+        batch.index(d.id, {"_index": alias, "_id": d.id,
+                           "_source": es_document(d.record, agency_key=d.key, indexed_at=now_iso(),
+                                                  superseded=d.newer_exists)}, _then(batch, d))
+
+
+def _supersede(batch: Batch, alias: str, bodies: BodyRegistry, docs: list[_Doc]) -> None:
+    """Same body and year, other bytes: the later-received version is current, the others superseded.
+    Versions come from the registry (realtime), the index (versions from before the registry knew
+    them) and this batch itself."""
+    registered = bodies.current_many([(d.key, d.year) for d in docs])
+    hits = neighbour_hits_many([(d.key, (d.year,), d.id) for d in docs])  # type: ignore[misc]
+    others = [({h["id"] for h in hs} | ({r} if r and r != d.id else set())) for d, r, hs in zip(docs, registered, hits)]
+    in_batch: dict[tuple[str, int], list[str]] = {}
+    for d in docs:
+        in_batch.setdefault((d.key, d.year), []).append(d.id)  # type: ignore[arg-type]
+    statuses = status_store().get_many(sorted({d.id for d in docs} | set().union(*others)))
+    for d, other_ids in zip(docs, others):
+        other_ids |= {o for o in in_batch[(d.key, d.year)] if o != d.id}  # type: ignore[index]
+        mine = statuses[d.id].received_at if d.id in statuses else now_iso()
+        for other_id in sorted(other_ids):
+            other = statuses.get(other_id)
+            if other and (other.received_at, other_id) > (mine, d.id):
+                d.newer_exists = True
+            elif other_id not in in_batch[(d.key, d.year)]:  # type: ignore[index]
+                # in the same bulk request as this batch's own documents, after them
+                batch.update_other({"_op_type": "update", "_index": alias, "_id": other_id,
+                                    "doc": {"superseded": True}})
+
+
+def _then(batch: Batch, d: _Doc):
+    def indexed() -> None:
+        batch.advance(d.id, "indexed")
+        for other in sorted(d.revalidate):
+            batch.hand_on("validate", other, cascade=False)
+    return indexed

@@ -5,11 +5,12 @@ import re
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from services.ingest.accept import Accepted, EnqueueError, accept_bytes
 from services.ingest.auth import ApiKey, require_scope
 from services.ingest.limits import check_type, problem, read_body, too_large
-from services.ingest.deps import get_status_store, get_storage
+from services.ingest.deps import get_enqueue, get_status_store, get_storage
 from shared.settings import get_settings
 from shared.status import DocumentStatus, StatusStore
 from shared.storage import Storage
@@ -25,6 +26,7 @@ async def submit(request: Request,
                  source_url: str | None = Query(None, max_length=2048),
                  storage: Storage = Depends(get_storage),
                  statuses: StatusStore = Depends(get_status_store),
+                 send=Depends(get_enqueue),
                  _key: ApiKey | None = Depends(require_scope("ingest"))):
     limit = get_settings().max_upload_bytes
     check_type(filename, request.headers.get("content-type"))
@@ -52,8 +54,10 @@ async def submit(request: Request,
     if len(data) > limit:
         raise too_large(limit)
     try:
-        acc = accept_bytes(data, filename=filename, content_type=ctype, source_url=source_url,
-                           storage=storage, statuses=statuses)
+        # In the thread pool: the fsync and the Redis calls block, and would hold up every other
+        # upload on this event loop while they wait.
+        acc = await run_in_threadpool(accept_bytes, data, filename=filename, content_type=ctype,
+                                      source_url=source_url, storage=storage, statuses=statuses, send=send)
     except EnqueueError:
         raise problem(503, "处理队列暂不可用，文件已保存，请稍后重新提交",
                       "queue unavailable; the file is stored, please resend later")
