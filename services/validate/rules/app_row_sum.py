@@ -12,8 +12,10 @@ def check_app_row_sum(record: Record) -> list[Finding]:
     out: list[Finding] = []
     for row, cells in record.applications.items():
         tot = cells.get("total")
+        if tot is None:
+            continue
         parts = [cells.get(c) for c in PART_COLS]
-        if tot is None or all_null(parts):
+        if all_null(parts):
             continue
         expected = total_of(parts)
         if expected == tot:

@@ -8,11 +8,16 @@ from shared.record import APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, Cell, Fi
 from ._common import APP_COL_NAMES, all_null, app, finding, fmt, total_of
 
 
+_SUMMED_ROWS = tuple(row for row in APP_RESULT_ROWS if row != "other")
+_NO_ROW: dict[str, Cell] = {}
+
+
 def result_cells(record: Record, col: str) -> list[Cell]:
     """The cells that must add up to the total in this column."""
-    cells = [app(record, row, col) for row in APP_RESULT_ROWS if row != "other"]
-    other = app(record, "other", col)
-    subs = [app(record, row, col) for row in APP_OTHER_SUBROWS]
+    apps = record.applications
+    cells = [apps.get(row, _NO_ROW).get(col) for row in _SUMMED_ROWS]
+    other = apps.get("other", _NO_ROW).get(col)
+    subs = [apps.get(row, _NO_ROW).get(col) for row in APP_OTHER_SUBROWS]
     cells.extend([other] if other is not None or all_null(subs) else subs)
     return cells
 
@@ -21,8 +26,10 @@ def check_app_total_sum(record: Record) -> list[Finding]:
     out: list[Finding] = []
     for col in APP_COLS:
         tot = app(record, "total", col)
+        if tot is None:
+            continue
         cells = result_cells(record, col)
-        if tot is None or all_null(cells):
+        if all_null(cells):
             continue
         expected = total_of(cells)
         if expected == tot:

@@ -7,13 +7,14 @@ from shared.record import APP_COLS, RL_COLS, Finding, Record
 from ._common import APP_ROW_EN, RL_GROUP_NAMES, finding, row_zh
 
 
-def _row_finding(path: str, label_zh: str, label_en: str, cols: tuple[str, ...],
-                 cells: dict) -> Finding | None:
+def _blank_beside_total(cols: tuple[str, ...], cells: dict) -> list[str]:
+    """The blank cells of a row that states a total ([] when it states none)."""
     if cells.get("total") is None:
-        return None
-    blank = [c for c in cols if c != "total" and cells.get(c) is None]
-    if not blank:
-        return None
+        return []
+    return [c for c in cols if c != "total" and cells.get(c) is None]
+
+
+def _row_finding(path: str, label_zh: str, label_en: str, blank: list[str]) -> Finding:
     return finding(
         "EMPTY_CELLS", "info",
         f"“{label_zh}”一行有总计，但 {len(blank)} 个单元格为空，按 0 计算",
@@ -22,14 +23,15 @@ def _row_finding(path: str, label_zh: str, label_en: str, cols: tuple[str, ...],
 
 
 def check_empty_cells(record: Record) -> list[Finding]:
+    # Labels and paths are built only for a row that has a finding: most rows have none.
     out: list[Finding] = []
     for row, cells in record.applications.items():
-        f = _row_finding(f"applications.{row}", row_zh(row), APP_ROW_EN.get(row, row), APP_COLS, cells)
-        if f:
-            out.append(f)
+        blank = _blank_beside_total(APP_COLS, cells)
+        if blank:
+            out.append(_row_finding(f"applications.{row}", row_zh(row), APP_ROW_EN.get(row, row), blank))
     for group, cells in record.review_litigation.items():
-        zh, en = RL_GROUP_NAMES.get(group, (group, group))
-        f = _row_finding(f"review_litigation.{group}", zh, en, RL_COLS, cells)
-        if f:
-            out.append(f)
+        blank = _blank_beside_total(RL_COLS, cells)
+        if blank:
+            zh, en = RL_GROUP_NAMES.get(group, (group, group))
+            out.append(_row_finding(f"review_litigation.{group}", zh, en, blank))
     return out

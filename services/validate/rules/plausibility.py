@@ -78,8 +78,10 @@ def _magnitude_findings(record: Record) -> list[Finding]:
     for table in ("active_disclosure", "applications", "review_litigation"):
         for row, cells in getattr(record, table).items():
             for col, value in cells.items():
+                if value is None:
+                    continue
                 limit = _limit(table, col)
-                if value is None or abs(value) <= limit:
+                if abs(value) <= limit:
                     continue
                 path = f"{table}.{row}.{col}"
                 out.append(finding(
