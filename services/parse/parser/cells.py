@@ -79,7 +79,7 @@ def pipe_cells(line: str, n: int, money: bool = False, check=None) -> list[Token
 
 def _cells(parts: list[str], money: bool) -> list[Token] | None:
     cells = [c.strip() for c in parts]
-    if all(c.isdigit() for c in cells):
+    if all(cells) and "".join(cells).isdigit():  # = every cell is digits (the usual row), tested in C
         return [_new(Token, (c, int(c), False)) for c in cells]
     out: list[Token] = []
     for c in cells:

@@ -10,48 +10,82 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from re import _parser as sre_parse  # only to bound a pattern's width (Label.build)
 
 # Everything up to the row's cells: the rest of a long label ("…(区分处理的,只计这一情形…)"),
 # stopping at a digit, a cell border or whitespace.
 _TAIL = r"[^\d|\s]*"
+_CJK_RUN_AT_END = re.compile(r"[\u4e00-\u9fff]+$")
 
 
-def label(core: str, number: str | None = None) -> re.Pattern[str]:
+@dataclass(frozen=True)
+class Label:
+    """A row-label pattern and a literal that every match of it contains (`hint`), at most `reach`
+    characters after the match's start. The patterns start with optional numbering, so the regex
+    engine cannot scan for a first character and tries them at every position; `str.find` for the
+    hint is many times faster and tells where the first match can start at the earliest."""
+    pattern: re.Pattern[str]
+    hint: str
+    reach: int
+
+    @classmethod
+    def build(cls, before: str, hint: str, after: str = "") -> Label:
+        """The pattern `before` + hint + `after`; `before` must have a bounded width."""
+        reach = sre_parse.parse(before).getwidth()[1] if before else 0
+        if reach >= sre_parse.MAXREPEAT:
+            raise ValueError(f"unbounded pattern before the hint: {before!r}")
+        return cls(re.compile(before + re.escape(hint) + after), hint, reach)
+
+    def search(self, text: str, pos: int, end: int) -> re.Match[str] | None:
+        """`pattern.search(text, pos, end)`, the same match: a match holds the hint, so it starts no
+        earlier than `reach` before the hint's first occurrence (look-behinds still see the text before
+        the search start, so starting later changes no match)."""
+        at = text.find(self.hint, pos, end)
+        if at < 0:
+            return None
+        return self.pattern.search(text, max(pos, at - self.reach), end)
+
+
+def label(core: str, number: str | None = None) -> Label:
     """A row-label pattern: optional list numbering ("1." "1、" "(一)" "一、"), the label's
-    distinctive core, and the rest of the label text."""
+    distinctive core, and the rest of the label text. The core ends in plain ideographs: the hint."""
     prefix = ""
     if number is not None:
         n = re.escape(number)
         prefix = rf"(?:(?:\({n}\)|{n}[ ]?[.、])[ ]?)?"
-    return re.compile(prefix + core + _TAIL)
+    hint = _CJK_RUN_AT_END.search(core)
+    if hint is None or "|" in core:
+        raise ValueError(f"label core must end in ideographs and have no top-level alternative: {core!r}")
+    return Label.build(prefix + core[:hint.start()], hint.group(), _TAIL)
 
 
-def locate(text: str, patterns: Sequence[re.Pattern[str] | None], start: int = 0,
+def locate(text: str, labels: Sequence[Label | None], start: int = 0,
            end: int | None = None) -> list[tuple[int, int] | None]:
-    """(label start, label end) per pattern, in order within text[start:end]; None where absent."""
+    """(label start, label end) per label, in order within text[start:end]; None where absent."""
     end = len(text) if end is None else end
-    found: list[tuple[int, int] | None] = [None] * len(patterns)
+    found: list[tuple[int, int] | None] = [None] * len(labels)
     pos = start
-    ahead: dict[int, re.Match[str] | None] = {}  # pattern index → its first match from `pos`
-    for i, pat in enumerate(patterns):
-        if pat is None:
+    ahead: dict[int, re.Match[str] | None] = {}  # label index → its first match from `pos`
+    for i, lab in enumerate(labels):
+        if lab is None:
             continue
-        m = ahead.pop(i) if i in ahead else pat.search(text, pos, end)
+        m = ahead.pop(i) if i in ahead else lab.search(text, pos, end)
         ahead.clear()
         if m is None:
             continue
         nxt = end
-        for j in range(i + 1, len(patterns)):  # where the next row's label starts
-            pj = patterns[j]
-            if pj is None:
+        for j in range(i + 1, len(labels)):  # where the next row's label starts
+            lj = labels[j]
+            if lj is None:
                 continue
-            mj = pj.search(text, m.end(), end)
+            mj = lj.search(text, m.end(), end)
             ahead[j] = mj
             if mj is not None:
                 nxt = mj.start()
                 break
         while True:  # re-anchor on a later occurrence that still precedes the next row
-            m2 = pat.search(text, m.end(), nxt)
+            m2 = lab.search(text, m.end(), nxt)
             if m2 is None:
                 break
             m = m2

@@ -49,10 +49,13 @@ def clean(text: str) -> str:
 def join_labels(text: str) -> str:
     """`clean` text with wrapped or spaced-out CJK labels joined (the tables read this)."""
     text = _CJK_SPACE.sub("", text)
+    if _TABLE_ROW not in text:  # no " | " rows to keep apart: every gap goes, no Python call per gap
+        return _CJK_GAP.sub("", text)
 
     def gap(m: re.Match[str]) -> str:
-        a, b = text.rfind("\n", 0, m.start()), text.find("\n", m.end())
-        if _TABLE_ROW in text[a + 1:m.start()] or _TABLE_ROW in text[m.end():b if b >= 0 else len(text)]:
+        s, e = m.start(), m.end()
+        a, b = text.rfind("\n", 0, s), text.find("\n", e)
+        if text.find(_TABLE_ROW, a + 1, s) >= 0 or text.find(_TABLE_ROW, e, b if b >= 0 else len(text)) >= 0:
             return "\n"
         return ""
     return _CJK_GAP.sub(gap, text)

@@ -7,13 +7,13 @@ from shared.record import APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS
 
 from ..cells import Value
 from ..narrative import best_supported, stated_numbers
-from ..rows import label
+from ..rows import Label, label
 from .base import RowSpec, TableResult, read_rows, store
 
 TABLE = "applications"
 _ANY = r"(?:\({n}\)|{n}[ ]?[.、])[ ]?"
 
-_LABELS: dict[str, re.Pattern[str]] = {
+_LABELS: dict[str, Label] = {
     "new_received": label("本年新收", "一"),
     "carried_over": label("上年结转", "二"),
     "granted": label("予以公开", "一"),
@@ -35,10 +35,10 @@ _LABELS: dict[str, re.Pattern[str]] = {
     "not_processed.excessive": label("无正当理由大量", "4"),
     "not_processed.confirmation": label("要?求?行政机关确认", "5"),
     # (六) as one row (2019) or as the heading of its three sub-rows (2021).
-    "other": re.compile(r"(?:\(六\)[ ]?其他(?:处理)?|(?<![\u4e00-\u9fff])其他处理)[^\d|\s]*"),
+    "other": Label.build(r"(?:\(六\)[ ]?|(?<![\u4e00-\u9fff])(?=其他处理))", "其他", r"(?:处理)?[^\d|\s]*"),
     "other.no_correction": label("申请人无正当理由逾期不补正", "1"),
     "other.unpaid_fee": label("申请人逾期未按收费", "2"),
-    "other.other": re.compile(_ANY.format(n="3") + r"其他(?![\u4e00-\u9fff])"),
+    "other.other": Label.build(_ANY.format(n="3"), "其他", r"(?![\u4e00-\u9fff])"),
     "total": label("总计", "七"),
     "carried_forward": label("结转下年", "四"),
 }

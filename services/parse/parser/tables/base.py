@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..cells import Value, pipe_cells, tokens
-from ..rows import locate, segments
+from ..rows import Label, locate, segments
 from ..split import Resolved, resolve
 
 
@@ -32,7 +32,7 @@ class TableResult:
 @dataclass(frozen=True)
 class RowSpec:
     key: str
-    pattern: re.Pattern[str]
+    label: Label
     cols: tuple[str, ...]
     money: bool = False                                        # last column is an amount in 万元
     check: Callable[[list[Value]], bool] | None = None         # arithmetic a split must satisfy
@@ -42,7 +42,7 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
               header: re.Pattern[str] | None = None) -> tuple[list[Resolved | None], list[str | None]]:
     """Locate each row label in text[start:end] and read its cells. `header` finds the column
     header line of " | " tables whose merged header cells were repeated per column."""
-    spans = locate(text, [s.pattern for s in specs], start, end)
+    spans = locate(text, [s.label for s in specs], start, end)
     segs = segments(text, spans, end)
     out: list[Resolved | None] = []
     for spec, seg, span in zip(specs, segs, spans):
@@ -64,15 +64,17 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
 
 def store(result: TableResult, table: str, key: str, cols: Sequence[str], res: Resolved | None) -> None:
     """Put one row's cells into the result (nulls where the row was not read)."""
-    row = {c: None for c in cols}
+    row = dict.fromkeys(cols)
     if res is not None:
-        for c, v, r in zip(cols, res.values, res.raw):
-            row[c] = v
-            if r is not None:
-                result.raw[f"{table}.{key}.{c}"] = r
+        row.update(zip(cols, res.values))
+        raw_cells = len(res.raw) - res.raw.count(None)  # most rows print plain numbers only
+        if raw_cells:
+            for c, _, r in zip(cols, res.values, res.raw):
+                if r is not None:
+                    result.raw[f"{table}.{key}.{c}"] = r
         if res.candidates:
             result.ambiguities.append(Ambiguity(f"{table}.{key}", list(res.values), res.candidates))
-        if any(v is not None for v in res.values) or any(r is not None for r in res.raw):
+        if raw_cells or res.values.count(None) < len(res.values):
             result.rows_found += 1
     result.values[key] = row
 
