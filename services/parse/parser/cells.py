@@ -57,6 +57,20 @@ def _number(num: str, unit: str, money: bool) -> int | float:
     return v
 
 
+def pipe_values(line: str, n: int) -> list[int] | None:
+    """The usual " | " row, read without Token objects: no spare blank cells before the values and
+    its first n cells plain digits. Then these are the values `pipe_cells` + `resolve` give (with no
+    raw text); None for any other row, which `pipe_cells` reads."""
+    parts = line.split("|")
+    del parts[0]
+    if len(parts) < n or (len(parts) > n and not parts[0].strip()):
+        return None
+    cells = list(map(str.strip, parts[:n]))
+    if all(cells) and "".join(cells).isdigit():
+        return list(map(int, cells))
+    return None
+
+
 def pipe_cells(line: str, n: int, money: bool = False, check=None) -> list[Token] | None:
     """Cells of a " | "-rendered row (HTML/DOCX/PDF tables, markdown), where an empty cell is a
     null cell in its own column. A row may carry spare cells: empty ones before its values (a
@@ -100,11 +114,9 @@ def tokens(segment: str, money: bool = False, stop_at_prose: bool = True, glued:
     ("数据1"), years/dates and leftover list numbering ("1.属于…") are not cells; null markers
     count only when they stand alone (not the 无 of "无法提供"). `glued` accepts digits right after
     an ideograph (a header word run into the cells: "总计000000000000000")."""
-    plain = _PLAIN.match(segment).end()
-    rest = segment[plain:plain + 1]
-    if plain and (not rest or (rest not in _UNSAFE_NEXT and not _UNSAFE_REST.search(segment, plain))):
-        # Fast path: only digits and separators, then text without cells (the usual row).
-        return [_new(Token, (d, int(d), len(d) > 1)) for d in segment[:plain].replace("|", " ").split()]
+    runs = _plain_runs(segment)
+    if runs is not None:  # fast path: the usual row
+        return [_new(Token, (d, int(d), len(d) > 1)) for d in runs]
     out: list[Token] = []
     end = len(segment)
     for m in _TOKEN.finditer(segment):
@@ -130,6 +142,25 @@ def tokens(segment: str, money: bool = False, stop_at_prose: bool = True, glued:
             if p:
                 end = p.start()
     return out
+
+
+def _plain_runs(segment: str) -> list[str] | None:
+    """The digit runs of a segment that is only digits and separators, then text without cells;
+    None for any other segment."""
+    plain = _PLAIN.match(segment).end()
+    rest = segment[plain:plain + 1]
+    if plain and (not rest or (rest not in _UNSAFE_NEXT and not _UNSAFE_REST.search(segment, plain))):
+        return segment[:plain].replace("|", " ").split()
+    return None
+
+
+def plain_values(segment: str, n: int) -> list[int] | None:
+    """`tokens` + `resolve` for the usual segment, without Token objects: at least n plain digit runs
+    (nothing to re-split) give the first n as values (with no raw text); None otherwise."""
+    runs = _plain_runs(segment)
+    if runs is None or len(runs) < n:
+        return None
+    return list(map(int, runs[:n]))
 
 
 def raw_needed(tok: Token) -> bool:

@@ -20,7 +20,6 @@ _TRAIL = re.compile(r"(?:共计?|达到?|为|约|近|逾|超过|计|累计|合�
 # "202011起至…" is a date range, "3.6个百分点" a rate: not counts.
 _NOT_COUNT_AFTER = re.compile(r"至|百分点")
 _SENT_END = re.compile(r"[。;!?\n]")
-_SENT_ENDS = "。;!?\n"
 
 
 def figures(text: str, headings: list[Heading]) -> list[Figure]:
@@ -43,9 +42,10 @@ def figures(text: str, headings: list[Heading]) -> list[Figure]:
             continue
         s = lm.start()
         lo = max(floor, s - 200)
-        # The context starts after the last sentence end before the label (five rfinds beat a greedy
-        # regex that runs to `s` and backs off).
-        last = max(text.rfind(c, lo, s) for c in _SENT_ENDS)
+        # The context starts after the last sentence end (。;!?\n) before the label: five rfinds beat a
+        # greedy regex that runs to `s` and backs off.
+        last = max(text.rfind("。", lo, s), text.rfind(";", lo, s), text.rfind("!", lo, s),
+                   text.rfind("?", lo, s), text.rfind("\n", lo, s))
         a = last + 1 if last >= 0 else lo
         e = _SENT_END.search(text, m.end(), m.end() + 200)
         ctx = text[a:e.end() if e else m.end() + 60].strip()

@@ -21,6 +21,12 @@ CJK = "\u4e00-\u9fff"
 _CJK_GAP = re.compile(rf"[ \n](?<=[{CJK}][ \n])(?<!\n无[ \n])(?<!\n不适用[ \n])(?:(?<=\n)|[ ]*\n)[ \n]*(?=[{CJK}])"
                       r"(?![一二三四五六七八九十][、.])"  # not before a heading
                       r"(?!(?:无|不适用)[ ]*(?:\n|$))")
+# The same gaps in a text without " \n" (normalized text has none: its lines are right-stripped):
+# a gap cannot start with a space there, so the pattern starts with the line break, a literal the
+# regex engine skips ahead to many times faster than to the [ \n] class (and `(?<=\n)` always holds).
+_CJK_NL_GAP = re.compile(rf"\n(?<=[{CJK}]\n)(?<!\n无\n)(?<!\n不适用\n)[ \n]*(?=[{CJK}])"
+                         r"(?![一二三四五六七八九十][、.])"
+                         r"(?!(?:无|不适用)[ ]*(?:\n|$))")
 _CJK_SPACE = re.compile(rf" (?<=[{CJK}] ) *(?=[{CJK}])")
 _TABLE_ROW = "|"  # " | "-rendered rows are whole lines: never join them with their neighbours
 # Page numbers of PDF text ("-3-", "— 3 —") on their own line, and markdown table rules.
@@ -49,8 +55,9 @@ def clean(text: str) -> str:
 def join_labels(text: str) -> str:
     """`clean` text with wrapped or spaced-out CJK labels joined (the tables read this)."""
     text = _CJK_SPACE.sub("", text)
+    gaps = _CJK_GAP if " \n" in text else _CJK_NL_GAP
     if _TABLE_ROW not in text:  # no " | " rows to keep apart: every gap goes, no Python call per gap
-        return _CJK_GAP.sub("", text)
+        return gaps.sub("", text)
 
     def gap(m: re.Match[str]) -> str:
         s, e = m.start(), m.end()
@@ -58,7 +65,7 @@ def join_labels(text: str) -> str:
         if text.find(_TABLE_ROW, a + 1, s) >= 0 or text.find(_TABLE_ROW, e, b if b >= 0 else len(text)) >= 0:
             return "\n"
         return ""
-    return _CJK_GAP.sub(gap, text)
+    return gaps.sub(gap, text)
 
 
 def is_cjk(ch: str) -> bool:

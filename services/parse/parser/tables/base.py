@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..cells import Value, pipe_cells, tokens
+from ..cells import Value, pipe_cells, pipe_values, plain_values, tokens
 from ..rows import Label, locate, segments
 from ..split import Resolved, resolve
 
@@ -56,8 +56,17 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
         if "|" in first_line:
             if header is not None and first_line.count("|") > n:
                 first_line = _merge_spanned(text, start, span[0], first_line, n, header)
+            values = pipe_values(first_line, n)
+            if values is not None:  # the usual row: n plain numbers (no Token objects)
+                out.append(Resolved(values, [None] * n))
+                continue
             toks = pipe_cells(first_line, n, spec.money, spec.check)
-        toks = toks or tokens(seg, money=spec.money)
+        if not toks:
+            values = plain_values(seg, n)
+            if values is not None:  # the usual row in the other layouts
+                out.append(Resolved(values, [None] * n))
+                continue
+            toks = tokens(seg, money=spec.money)
         out.append(resolve(toks, n, spec.check) if toks else None)
     return out, segs
 
