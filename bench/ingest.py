@@ -75,12 +75,16 @@ def main(
     finally:
         stack.stop()
     sent = len(docs) - 20
-    queued = store.r.llen("normalize")
+    from services.reprocess import _ids_of_message
+    time.sleep(1)  # the API's enqueue batcher sends what it holds on shutdown
+    messages = store.r.lrange("normalize", 0, -1)
+    queued = len(set().union(*(_ids_of_message(m) for m in messages))) if messages else 0
     print(f"\n{sent} documents ({sum(len(d) for *_, d in docs[20:]) / sent / 1024:.1f} KiB avg), {clients} clients, "
           f"{api_workers} API process(es): {dt:.1f}s = {codes[202] / dt:.0f} accepted documents/s; "
           f"responses {dict(codes)}")
     print(f"latency p50 {percentile(lat, 50):.1f} ms, p95 {percentile(lat, 95):.1f} ms, p99 {percentile(lat, 99):.1f} ms")
-    print(f"normalize queue holds {queued} messages, status store {store.count()} documents (expect {len(docs)})")
+    print(f"normalize queue holds {len(messages)} messages naming {queued} documents, status store "
+          f"{store.count()} documents (expect {len(docs)})")
     store.r.flushdb()
     import shutil
     shutil.rmtree(get_settings().storage_dir, ignore_errors=True)

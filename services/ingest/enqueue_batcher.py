@@ -21,7 +21,7 @@ from shared.stage import MAX_BATCH, send_next
 log = logging.getLogger(__name__)
 
 
-@retry(stop=stop_after_attempt(4), wait=wait_exponential_jitter(initial=0.2, max=2), reraise=True)
+@retry(stop=stop_after_attempt(4), wait=wait_exponential_jitter(multiplier=0.2, max=2), reraise=True)
 def _send(ids: list[str]) -> None:
     send_next("normalize", ids)
 
