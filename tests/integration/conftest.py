@@ -26,14 +26,19 @@ def servers():
     stop_servers()
 
 
-@pytest.fixture(scope="module")
-def stack(servers, tmp_path_factory):
-    env = stack_env(tmp_path_factory.mktemp("stack"))
+def running_stack(tmp_path_factory, name: str = "stack", **extra_env: str):
+    """A fresh stack (empty Redis database, own index and storage) for a module; extra NIANBAO_* settings."""
+    env = {**stack_env(tmp_path_factory.mktemp(name)), **extra_env}
     redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
     s = Stack(env=env)
     s.start()
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(servers, tmp_path_factory):
+    yield from running_stack(tmp_path_factory)
 
 
 def wait_status(stack: Stack, doc_id: str, want=("indexed", "failed"), timeout: float = 90) -> dict:

@@ -8,22 +8,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-import redis
 
-from tests.integration.conftest import wait_status
-from tests.integration.stack import Stack, stack_env
+from tests.integration.conftest import running_stack, wait_status
 from tests.paths import SEEDS
 
 
 @pytest.fixture(scope="module")
 def stack(servers, tmp_path_factory):
     # A long linger, so uploads sent together surely share a message even on a loaded machine.
-    env = {**stack_env(tmp_path_factory.mktemp("stack")), "NIANBAO_ENQUEUE_LINGER_SECONDS": "2"}
-    redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
-    s = Stack(env=env)
-    s.start()
-    yield s
-    s.stop()
+    yield from running_stack(tmp_path_factory, NIANBAO_ENQUEUE_LINGER_SECONDS="2")
 
 
 def test_bad_documents_fail_alone_inside_a_batch(stack):

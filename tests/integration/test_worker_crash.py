@@ -7,19 +7,13 @@ import httpx
 import pytest
 import redis
 
-from tests.integration.conftest import wait_status
-from tests.integration.stack import Stack, stack_env
+from tests.integration.conftest import running_stack, wait_status
 from tests.paths import SEEDS
 
 
 @pytest.fixture(scope="module")
 def slow_stack(servers, tmp_path_factory):
-    env = {**stack_env(tmp_path_factory.mktemp("crash")), "NIANBAO_DEBUG_STAGE_DELAY": "parse=4"}
-    redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
-    s = Stack(env=env)
-    s.start()
-    yield s
-    s.stop()
+    yield from running_stack(tmp_path_factory, "crash", NIANBAO_DEBUG_STAGE_DELAY="parse=4")
 
 
 def test_sigkill_parse_worker_while_holding_task(slow_stack):
