@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 
 
 def parse(doc: NormalizedDoc) -> Record:
-    rec = Record(id=doc.id, text=doc.text)
-    rec.meta = Meta(source=Source(format=doc.format, encoding=doc.encoding, traditional=doc.traditional,
-                                  filename=doc.filename, source_url=doc.source_url))
+    rec = Record(id=doc.id, text=doc.text,  # meta passed in: no default Meta built and replaced
+                 meta=Meta(source=Source(format=doc.format, encoding=doc.encoding, traditional=doc.traditional,
+                                         filename=doc.filename, source_url=doc.source_url)))
     try:
         _parse_into(rec, doc.text)
     except Exception:  # noqa: BLE001 — a document must never fail parsing; say what is missing instead

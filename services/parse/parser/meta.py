@@ -27,8 +27,7 @@ def title(text: str) -> str | None:
     m = _HEADER_TITLE.search(text[:600])
     if m:
         return _SITE_SUFFIX.sub(r"\1", _WS.sub("", m.group(1)))
-    lines = [ln.strip().lstrip("#").strip() for ln in text[:1500].split("\n")]
-    lines = [ln for ln in lines if ln][:8]
+    lines = _first_lines(text[:1500], 8)
     for i, ln in enumerate(lines):
         if len(ln) > 70 or _NOT_TITLE.match(ln) or not _TITLE_LINE.search(ln):
             continue
@@ -39,6 +38,19 @@ def title(text: str) -> str | None:
             t = _WS.sub("", lines[i - 1]) + t
         return t
     return None
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """The first n non-empty lines, stripped of blanks and markdown "#" (stops there: a table in
+    one-cell-per-line layout puts hundreds of lines in the first 1500 characters)."""
+    out: list[str] = []
+    for ln in text.split("\n"):
+        ln = ln.strip().lstrip("#").strip()
+        if ln:
+            out.append(ln)
+            if len(out) == n:
+                break
+    return out
 
 
 def agency(text: str, title_text: str | None) -> str | None:

@@ -31,13 +31,20 @@ def _stock_ok(v: list) -> bool:
     return None in v or in_force >= issued - repealed
 
 
-def parse(text: str, start: int, end: int, template: str, narrative: str) -> TableResult:
-    keys = AD_KEYS[template]
+def _specs(template: str) -> list[RowSpec]:
     specs = []
-    for key, cols in keys.items():
+    for key, cols in AD_KEYS[template].items():
         money = key in _MONEY_ROWS and cols[-1] == "amount_wan_yuan"
         check = _stock_ok if template == "2021" and len(cols) == 3 and key in _KEYWORD else None
         specs.append(RowSpec(key, _LABELS[key], cols, money=money, check=check))
+    return specs
+
+
+_SPECS = {template: _specs(template) for template in AD_KEYS}  # built once, not per report
+
+
+def parse(text: str, start: int, end: int, template: str, narrative: str) -> TableResult:
+    specs = _SPECS[template]
     resolved, _ = read_rows(text, specs, start, end, header=_HEADER)
     result = TableResult({})
     for spec, res in zip(specs, resolved):
