@@ -29,8 +29,5 @@ def _cjk_estimate(text: str) -> int:
 
 
 def is_traditional(text: str) -> bool:
-    rx = _traditional_rx()
-    if rx.search(text) is None:
-        return False
-    hits = len(rx.findall(text))
+    hits = len(_traditional_rx().findall(text))  # one pass (a search first would scan traditional text twice)
     return hits >= MIN_TRADITIONAL_CHARS and hits >= TRADITIONAL_SHARE * _cjk_estimate(text)

@@ -36,6 +36,7 @@ _SPACED_CJK_RX = re.compile(rf" (?<=[{_CJK}] )(?<![{_CJK}]..) ?(?=[{_CJK}](?![{_
 _CJK_OR_PUNCT = _CJK + "\u3000-\u303f\uff0c\u201c\u201d"
 _CELL_CJK_GAP_RX = re.compile(rf"(?<=[{_CJK_OR_PUNCT}])\s+(?=[{_CJK_OR_PUNCT}])")
 _WS_RX = re.compile(r"\s+")
+_TRAILING_BLANKS_RX = re.compile(r"[ \t]++\n")  # possessive: no backing off through a run of blanks
 
 
 def fold(text: str) -> str:
@@ -52,9 +53,19 @@ def normalize_text(text: str) -> str:
     if "\r" in text:
         text = _NEWLINES_RX.sub("\n", text)
     text = _SPACED_CJK_RX.sub("", fold(text))
+    return _rstrip_lines(text).rstrip()
+
+
+def _rstrip_lines(text: str) -> str:
+    """Every line but the last without trailing spaces and tabs (the caller strips the end). Two
+    replaces take one blank off every line end at C speed, and lines rarely end in more than one;
+    a Python call per line was up to a quarter of normalizing a one-cell-per-line table. Longer
+    runs: one regex pass."""
     if " \n" in text or "\t\n" in text:
-        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
-    return text.rstrip()
+        text = text.replace(" \n", "\n").replace("\t\n", "\n")
+        if " \n" in text or "\t\n" in text:
+            text = _TRAILING_BLANKS_RX.sub("\n", text)
+    return text
 
 
 def normalize_cell(text: str) -> str:

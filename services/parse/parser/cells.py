@@ -98,9 +98,9 @@ def _cells(parts: list[str], money: bool) -> list[Token] | None:
     out: list[Token] = []
     for c in cells:
         if not c:
-            out.append(Token("", None, False))
+            out.append(_new(Token, ("", None, False)))
         elif c.isdigit():  # a delimited cell is never re-split
-            out.append(Token(c, int(c), False))
+            out.append(_new(Token, (c, int(c), False)))
         else:
             toks = tokens(c, money=money, stop_at_prose=False)
             if len(toks) != 1:
@@ -128,15 +128,15 @@ def tokens(segment: str, money: bool = False, stop_at_prose: bool = True, glued:
         if m.group("null"):
             if (s > 0 and is_cjk(before)) or is_cjk(after) or (after.isdigit() and m.group("null")[0] in "-–"):
                 continue
-            out.append(Token(m.group(), None, False))
+            out.append(_new(Token, (m.group(), None, False)))
         else:
             if s > 0 and not glued and (is_cjk(before) or before.isalpha()):
                 continue
             if _NOT_A_CELL_AFTER.match(segment, e):
                 continue
             num, unit = m.group("num"), m.group("unit") or ""
-            out.append(Token(m.group().strip(), _number(num, unit, money),
-                             num.isdigit() and len(num) > 1 and not unit))
+            out.append(_new(Token, (m.group().strip(), _number(num, unit, money),
+                                    num.isdigit() and len(num) > 1 and not unit)))
         if stop_at_prose and len(out) == 1:
             p = _PROSE.search(segment, e)
             if p:

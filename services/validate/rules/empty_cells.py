@@ -11,6 +11,8 @@ def _blank_beside_total(cols: tuple[str, ...], cells: dict) -> list[str]:
     """The blank cells of a row that states a total ([] when it states none)."""
     if cells.get("total") is None:
         return []
+    if None not in cells.values() and cells.keys() >= set(cols):  # the usual row: every cell filled
+        return []
     return [c for c in cols if c != "total" and cells.get(c) is None]
 
 

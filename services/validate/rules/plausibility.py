@@ -76,11 +76,12 @@ def _limit(table: str, col: str) -> float:
 def _magnitude_findings(record: Record) -> list[Finding]:
     out: list[Finding] = []
     for table in ("active_disclosure", "applications", "review_litigation"):
+        fixed = LIMITS.get(table)  # one limit for the whole table (all but active_disclosure): looked up once
         for row, cells in getattr(record, table).items():
             for col, value in cells.items():
                 if value is None:
                     continue
-                limit = _limit(table, col)
+                limit = fixed if fixed is not None else _limit(table, col)
                 if abs(value) <= limit:
                     continue
                 path = f"{table}.{row}.{col}"
