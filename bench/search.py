@@ -4,6 +4,7 @@ concurrent clients for (a) full text + all facets, (b) a figure range filter + s
 
     .venv/bin/python bench/search.py --docs 100000 --base 2000
     .venv/bin/python bench/search.py --reuse              # the index of the previous run, if complete
+    .venv/bin/python bench/search.py --reuse --no-request-cache   # every facet count computed afresh
 
 The index: `--base` generated text/HTML reports go through the real normalize → parse → validate code
 in-process and become indexed documents (es_document, as the index worker builds them); each is then
@@ -11,6 +12,12 @@ indexed under `docs / base` ids, its copies spread over the report years (the co
 report's in meta and record). So text and tables are real pipeline output; the bodies and wording repeat
 every `base` reports. Bulk-loaded with parallel_bulk, refresh off during the load, into the benchmark
 Elasticsearch (:9280).
+
+Besides wall-clock percentiles, each row gives the CPU milliseconds per request that Elasticsearch and
+the search API process used (from /proc): on a shared machine these move far less than wall time.
+The queries rotate, so from the second round on Elasticsearch's shard request cache answers repeated
+facet requests (size 0) as it would for users repeating a search; `--no-request-cache` turns that cache
+off on the index for the run.
 """
 from __future__ import annotations
 
@@ -27,7 +34,8 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._stack import BenchStack, bench_env, machine, percentile, servers  # noqa: E402
+from bench._stack import (BenchStack, _children, bench_env, cpu_seconds, machine, percentile,  # noqa: E402
+                          server_pids, servers)
 
 app = typer.Typer(add_completion=False)
 ALIAS_RUN = "search"  # fixed run id: the index survives between runs (--reuse)
@@ -145,6 +153,7 @@ def main(
     levels: str = typer.Option("1,4,16", help="concurrent clients"),
     api_workers: int = typer.Option(1, help="uvicorn worker processes of the search API"),
     bulk_threads: int = typer.Option(2),
+    request_cache: bool = typer.Option(True, help="Elasticsearch's shard request cache on the index (default on)"),
 ) -> None:
     print("$ " + shlex.join([".venv/bin/python", *sys.argv]))
     env = bench_env(ALIAS_RUN, NIANBAO_EVENTS_ENABLED="0", NIANBAO_QUEUE_SAMPLE_SECONDS="0")
@@ -158,25 +167,37 @@ def main(
     if not (reuse and have == docs):
         load(es, alias, docs, base, seed, bulk_threads)
     print(machine())
-    print(f"index {alias}: {es.count(index=alias)['count']} documents")
+    print(f"index {alias}: {es.count(index=alias)['count']} documents; request cache {'on' if request_cache else 'off'}")
+    es.indices.put_settings(index=alias, settings={"index.requests.cache.enable": request_cache})
+    es.indices.clear_cache(index=alias, request=True)
+    es_pid = server_pids().get("elasticsearch")
     stack = BenchStack(env)
     try:
         stack.start_api("search", workers=api_workers)
         stack.wait_http(f"{stack.search_url}/api/v1/search?size=0")
+        api_pids = lambda: [stack.procs["search"].pid, *_children(stack.procs["search"].pid)]  # noqa: E731
+
+        def cpu() -> tuple[float, float]:
+            return (cpu_seconds(es_pid) or 0.0) if es_pid else 0.0, sum(cpu_seconds(x) or 0.0 for x in api_pids())
         names = {"a": "full text + all facets", "b": "figure filter + sort", "c": "stats province × year"}
         for kind in "abc":  # warm-up: caches as a running service has them
             measure(stack.search_url, kind, 1, 15)
-        print(f"\n{'query':24} {'clients':>7} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} errors")
+        print(f"\n{'query':24} {'clients':>7} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} "
+              f"{'errors':>6} {'ES CPU ms/req':>13} {'API CPU ms/req':>14}")
         for kind in "abc":
             for c in map(int, levels.split(",")):
-                t0 = time.perf_counter()
+                t0, (e0, a0) = time.perf_counter(), cpu()
                 lat, err = measure(stack.search_url, kind, c, max(1, requests // c))
                 rate = len(lat) / (time.perf_counter() - t0)
+                e1, a1 = cpu()
+                n = max(1, len(lat))
                 print(f"{names[kind]:24} {c:7d} {len(lat):5d} {percentile(lat, 50):8.1f} {percentile(lat, 95):8.1f} "
-                      f"{percentile(lat, 99):8.1f} {rate:7.1f} {err}", flush=True)
+                      f"{percentile(lat, 99):8.1f} {rate:7.1f} {err:6d} {(e1 - e0) * 1000 / n:13.1f} "
+                      f"{(a1 - a0) * 1000 / n:14.1f}", flush=True)
         print("\ntarget: (a) p95 ≤ 50 ms at 1 client; load average now " + Path("/proc/loadavg").read_text().split()[0])
     finally:
         stack.stop()
+        es.indices.put_settings(index=alias, settings={"index.requests.cache.enable": True})
 
 
 if __name__ == "__main__":

@@ -3,9 +3,19 @@
 Search reads the alias `nianbao-reports`; the data lives in `nianbao-reports-v<N>`, so a full re-index
 can build a new version and swap the alias atomically. Chinese text uses the built-in `cjk` analyzer
 (bigrams), facets are keywords, every table cell is a numeric field.
+
+What search needs, and nothing more, is indexed (docs/benchmarks.md §3 has the measurements):
+- one full-text field, `text` (the whole document: title, sections, tables), with offsets in the
+  postings and stored, so highlighting reads neither `_source` nor re-analyses the text;
+  `meta.title`, `meta.agency` and `figures.label` (flat, not nested) for ranking boosts;
+- `facet`: every facet value of the report as one keyword `name:value` ("province:江苏省"), so all
+  facet counts come from one terms aggregation (one pass over the hits instead of nine);
+- `summary`: the JSON a result list shows (meta, finding count and rules, key figures), a stored
+  field, so a page of hits is served without loading the large `_source` (which holds the record).
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
@@ -14,14 +24,40 @@ from shared.record import AD_2019, AD_2021, APP_COLS, APP_ROW_LABELS, RL_COLS, R
 from shared.settings import get_settings
 
 TEMPLATE_NAME = "nianbao-reports"
-MAPPING_VERSION = 1
+# Bump with every mapping change: a fresh install creates `<alias>-v<MAPPING_VERSION>`; an existing one
+# gets the new mapping through `nianbao reindex` (a new `-v<N+1>` index from the template, alias swapped).
+# 2: search fields (one full-text field with offsets, stored; `facet`, `summary`; flat figure labels).
+MAPPING_VERSION = 2
 
 
-ZH = "zh"
+ZH = "zh"              # index analyzer of Chinese text
+ZH_QUERY = "zh_query"  # its search analyzer
 CJK_BUILTIN = {"type": "cjk"}
+# Without analysis-common (the local integ-test build): unigrams and bigrams in the index, so a single
+# character is found too; bigrams only in queries ("行政复议" → 行政 政复 复议, one term per position,
+# a plain conjunction or an exact phrase), a lone character or word stays a unigram.
 CJK_FALLBACK = {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "zh_bigrams"]}
+CJK_FALLBACK_QUERY = {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "zh_bigrams_only"]}
 BIGRAM_FILTER = {"zh_bigrams": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
-                                "output_unigrams": True, "token_separator": ""}}
+                                "output_unigrams": True, "token_separator": ""},
+                 "zh_bigrams_only": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                                     "output_unigrams": False, "output_unigrams_if_no_shingles": True,
+                                     "token_separator": ""}}
+# Facets: name → indexed path. Each report's values also go into `facet` as "name:value".
+FACET_PATHS: dict[str, str] = {
+    "province": "meta.region.province",
+    "city": "meta.region.city",
+    "county": "meta.region.county",
+    "level": "meta.level",
+    "year": "meta.year",
+    "template": "meta.template",
+    "agency_type": "meta.agency_type",
+    "rule": "findings.rule",
+    "severity": "findings.severity",
+}
+# Figures shown with every hit (the result list's "key figures"), kept in `summary`.
+SUMMARY_FIGURES = ("applications.new_received.total", "applications.granted.total", "applications.total.total",
+                   "review_litigation.review.total", "review_litigation.litigation_direct.total")
 
 
 def has_builtin_cjk(es: Elasticsearch) -> bool:
@@ -34,12 +70,17 @@ def has_builtin_cjk(es: Elasticsearch) -> bool:
 
 def analysis_settings(builtin_cjk: bool) -> dict:
     if builtin_cjk:
-        return {"analyzer": {ZH: CJK_BUILTIN}}
-    return {"analyzer": {ZH: CJK_FALLBACK}, "filter": BIGRAM_FILTER}
+        return {"analyzer": {ZH: CJK_BUILTIN, ZH_QUERY: CJK_BUILTIN}}
+    return {"analyzer": {ZH: CJK_FALLBACK, ZH_QUERY: CJK_FALLBACK_QUERY}, "filter": BIGRAM_FILTER}
+
+
+def _zh(**extra: Any) -> dict:
+    return {"type": "text", "analyzer": ZH, "search_analyzer": ZH_QUERY, **extra}
 
 
 def _text_kw() -> dict:
-    return {"type": "text", "analyzer": ZH, "fields": {"kw": {"type": "keyword", "ignore_above": 512}}}
+    # Stored with offsets: highlighted without reading `_source`.
+    return _zh(index_options="offsets", store=True, fields={"kw": {"type": "keyword", "ignore_above": 512}})
 
 
 def _cells_mapping() -> dict[str, Any]:
@@ -89,15 +130,17 @@ def index_body(builtin_cjk: bool = True) -> dict[str, Any]:
                     "source": {"properties": {"format": kw, "encoding": kw, "traditional": {"type": "boolean"},
                                               "filename": kw, "source_url": kw}},
                 }},
-                "sections": {"properties": {"no": {"type": "integer"}, "title": kw,
-                                            "text": {"type": "text", "analyzer": ZH}}},
-                "text": {"type": "text", "analyzer": ZH},
-                "figures": {"type": "nested", "properties": {
-                    "label": _text_kw(), "value": {"type": "double"}, "unit": kw,
-                    "section": {"type": "integer"}, "context": {"type": "text", "analyzer": ZH}}},
+                # Section texts are part of `text`; kept in _source only.
+                "sections": {"properties": {"no": {"type": "integer"}, "title": kw}},
+                # The one full-text field: the whole document (title, sections, tables).
+                "text": _zh(index_options="offsets", store=True),
+                # Labels only, flat: a ranking boost (their sentences are in `text`).
+                "figures": {"properties": {"label": _zh()}},
                 "findings": {"properties": {"rule": kw, "severity": kw, "where": kw,
                                             "message": {"type": "text", "analyzer": ZH}}},
                 "finding_count": {"type": "integer"},
+                "facet": {"type": "keyword", "eager_global_ordinals": True},
+                "summary": {"type": "keyword", "index": False, "doc_values": False, "store": True},
                 **_cells_mapping(),
                 # The full record as produced by the pipeline, returned by GET /reports/{id}.
                 "record": {"type": "object", "enabled": False},
@@ -155,7 +198,46 @@ def es_document(record: Record, *, agency_key: str | None = None, indexed_at: st
         "applications": data["applications"],  # flat dotted keys: ES expands them to object paths
         "record": data,
     }
+    doc["facet"] = facet_values(doc)
+    doc["summary"] = json.dumps({
+        "meta": data["meta"], "finding_count": doc["finding_count"],
+        "finding_rules": sorted({f.rule for f in record.findings if f.severity in ("error", "warning")}),
+        "figures": {k: dig(doc, k) for k in SUMMARY_FIGURES}}, ensure_ascii=False, separators=(",", ":"))
     return doc
+
+
+def dig(src: dict, path: str) -> Any:
+    """A value at a dotted path of a document: "applications.granted.total". Application row keys are
+    flat dotted keys in the record ("denied.state_secret") but object paths in ES _source may be either."""
+    node: Any = src
+    parts = path.split(".")
+    i = 0
+    while i < len(parts):
+        if not isinstance(node, dict):
+            return None
+        # Longest key first: {"denied.state_secret": {...}} as well as {"denied": {"state_secret": ...}}.
+        for j in range(len(parts), i, -1):
+            key = ".".join(parts[i:j])
+            if key in node:
+                node = node[key]
+                i = j
+                break
+        else:
+            return None
+    return node
+
+
+def facet_values(doc: dict[str, Any]) -> list[str]:
+    """"name:value" for every facet value of an index document (findings: every rule and severity)."""
+    out: list[str] = []
+    for name, path in FACET_PATHS.items():
+        if path.startswith("findings."):
+            values = sorted({f[path.split(".", 1)[1]] for f in doc.get("findings") or []})
+        else:
+            v = dig(doc, path)
+            values = [] if v is None else [v]
+        out += [f"{name}:{v}" for v in values]
+    return out
 
 
 # --- full re-index: build a new versioned index, swap the alias only when it is complete ---------

@@ -4,6 +4,16 @@ Users write plain words: quotes for phrases, `-` to exclude. We hand that to `si
 with only the AND/OR/NOT/PHRASE/WHITESPACE/PRECEDENCE features enabled (no regex, fuzzy, wildcard or
 field syntax), and never pass raw query strings or scripts. Figure filters name a table cell by its
 record path and are checked against the known cell paths.
+
+How full text is matched and ranked (what large search sites do; measurements in docs/benchmarks.md §3):
+- matching is on one field, `text` (the whole document, title and tables included), every word
+  required; a Chinese word is analysed into its bigrams (行政复议 → 行政 政复 复议), all required, which
+  is a term conjunction, not a phrase query over every matching document; a quoted "phrase" stays a
+  phrase;
+- ranking: BM25 over `text`, then a `rescore` of the top RESCORE_WINDOW hits adds exact-word and
+  proximity matches and title, agency and figure-label matches;
+- highlighting uses the phrase form of the query (each Chinese word contiguous), so 行政 alone in
+  行政诉讼 is not marked for 行政复议.
 """
 from __future__ import annotations
 
@@ -12,23 +22,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from shared.es_index import FACET_PATHS
 from shared.record import AD_2019, AD_2021, APP_COLS, APP_ROW_LABELS, RL_COLS, RL_GROUPS
 from shared.textnorm import to_simplified
 
-TEXT_FIELDS = ["meta.title^4", "meta.agency^4", "sections.text", "text"]
-# `figures` is a nested field: its labels are searched through a nested query (see _text_clause).
-FIGURE_TEXT_FIELDS = ["figures.label^2", "figures.context"]
-FACETS: dict[str, str] = {
-    "province": "meta.region.province",
-    "city": "meta.region.city",
-    "county": "meta.region.county",
-    "level": "meta.level",
-    "year": "meta.year",
-    "template": "meta.template",
-    "agency_type": "meta.agency_type",
-    "rule": "findings.rule",
-    "severity": "findings.severity",
-}
+TEXT_FIELD = "text"
+# Ranking boosts, applied to the top hits in the rescore (a title or agency match counts most).
+BOOST_FIELDS = ["meta.title^4", "meta.agency^4", "figures.label^2"]
+RESCORE_WINDOW = 50
+FACETS: dict[str, str] = dict(FACET_PATHS)
 MAX_PAGE = 100
 # Fields the stats endpoint can group by (a subset of the facets: the ones that make sense as axes).
 GROUPS: dict[str, str] = {k: FACETS[k] for k in ("province", "city", "county", "level", "year", "agency_type",
@@ -85,15 +87,15 @@ class SearchParams:
 
 _TOKEN = re.compile(r'-?"[^"]*"?|[^\s"]+')
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"\w")  # something an analyzer keeps (letters, digits, CJK)
+_SQS = {"default_operator": "and", "flags": "AND|OR|NOT|PHRASE|WHITESPACE|PRECEDENCE", "analyze_wildcard": False,
+        "lenient": True}
 
 
 def chinese_phrases(q: str) -> str:
-    """Make each bare Chinese word a phrase: 行政复议 → "行政复议".
+    """Make each bare Chinese word a phrase: 行政复议 → "行政复议" (used for highlighting).
 
-    The `cjk` analyzer indexes unigrams and bigrams; a bare word would become a conjunction of loose
-    characters (公安 matching any text with 公 … 安 anywhere). As a phrase it must appear contiguously,
-    which is what a reader typing a Chinese word means. Quotes, `-`, `|`, `+` and parentheses keep their
-    simple_query_string meaning."""
+    Quotes, `-`, `|`, `+` and parentheses keep their simple_query_string meaning."""
     out = []
     for tok in _TOKEN.findall(q):
         neg = "-" if tok.startswith("-") and len(tok) > 1 else ""
@@ -109,25 +111,54 @@ def chinese_phrases(q: str) -> str:
     return " ".join(out)
 
 
-def _text_clause(q: str) -> tuple[dict, list[dict]]:
-    """The full-text `must` clause and its phrase-boosting `should` clauses."""
-    q = to_simplified(q.strip())  # traditional queries find simplified-indexed text
-    plain = q.replace('"', " ").strip()
-    q = chinese_phrases(q)
-    sqs = {"query": q, "default_operator": "and", "flags": "AND|OR|NOT|PHRASE|WHITESPACE|PRECEDENCE",
-           "analyze_wildcard": False, "lenient": True}
-    main = {"simple_query_string": {**sqs, "fields": TEXT_FIELDS}}
-    should: list[dict] = []
-    if plain and not plain.startswith("-") and " -" not in plain:
-        should.append({"multi_match": {"query": plain, "type": "phrase", "boost": 3,
-                                       "fields": ["meta.title", "meta.agency", "sections.text"]}})
-    # A report also matches when one of its figures' labels matches — unless the query excludes
-    # words: "-x" inside a nested query would match any figure lacking x, i.e. nearly every report.
-    if " -" in f" {q}" or "|" in q:
-        return main, should
-    nested = {"nested": {"path": "figures", "score_mode": "max",
-                         "query": {"simple_query_string": {**sqs, "fields": FIGURE_TEXT_FIELDS}}}}
-    return {"bool": {"should": [main, nested], "minimum_should_match": 1}}, should
+def positive_words(q: str) -> list[str]:
+    """The words and phrases a query asks for (not the excluded ones), without operators or quotes."""
+    out = []
+    for tok in _TOKEN.findall(q):
+        if tok.startswith("-") and len(tok) > 1:
+            continue
+        word = tok.strip('"()+|').strip()
+        if _WORD.search(word) and word not in out:
+            out.append(word)
+    return out
+
+
+def _normal(q: str) -> str:
+    return to_simplified(q.strip())  # traditional queries find simplified-indexed text
+
+
+def _text_clause(q: str) -> dict:
+    """The full-text clause: every word in `text` (a Chinese word: all its bigrams; "…": a phrase)."""
+    return {"simple_query_string": {"query": _normal(q), "fields": [TEXT_FIELD], **_SQS}}
+
+
+def rescore(q: str | None) -> dict | None:
+    """Re-ranking of the top RESCORE_WINDOW hits of a text query: each word as it was typed (contiguous),
+    the words near each other, and title, agency and figure labels with their boosts. Only the window
+    pays for positions; the match itself is the plain conjunction."""
+    if not q or not q.strip():
+        return None
+    words = positive_words(_normal(q))[:8]
+    if not words:
+        return None
+    should: list[dict] = [{"match_phrase": {TEXT_FIELD: {"query": w}}} for w in words]
+    if len(words) > 1:  # proximity: all the words within a short stretch, in any order
+        should.append({"intervals": {TEXT_FIELD: {"all_of": {
+            "ordered": False, "max_gaps": 20,
+            "intervals": [{"match": {"query": w, "max_gaps": 0, "ordered": True}} for w in words]}}}})
+    should.append({"simple_query_string": {"query": " ".join(words), "fields": BOOST_FIELDS, **_SQS,
+                                           "default_operator": "or"}})
+    return {"window_size": RESCORE_WINDOW,
+            "query": {"rescore_query": {"bool": {"should": should}}, "query_weight": 1.0,
+                      "rescore_query_weight": 1.0}}
+
+
+def highlight_query(q: str | None) -> dict | None:
+    """What highlighting marks: the query with each Chinese word as a phrase."""
+    if not q or not q.strip():
+        return None
+    return {"simple_query_string": {"query": chinese_phrases(_normal(q)),
+                                    "fields": [TEXT_FIELD, "meta.title", "meta.agency"], **_SQS}}
 
 
 def facet_filters(p: SearchParams) -> dict[str, dict]:
@@ -144,10 +175,8 @@ def facet_filters(p: SearchParams) -> dict[str, dict]:
 def base_query(p: SearchParams) -> dict[str, Any]:
     """Everything but the facet filters: text, year range, figure filters, superseded."""
     must: list[dict] = []
-    should: list[dict] = []
     if p.q and p.q.strip():
-        clause, should = _text_clause(p.q)
-        must.append(clause)
+        must.append(_text_clause(p.q))
     if any(not 1900 <= y <= 2999 for y in p.year):
         raise QueryError("年度应在 1900–2999 之间 / year must be between 1900 and 2999")
     filters: list[dict] = []
@@ -157,30 +186,65 @@ def base_query(p: SearchParams) -> dict[str, Any]:
     for expr in p.figure:
         filters.append(parse_figure_filter(expr))
     must_not = [] if p.include_superseded else [{"term": {"superseded": True}}]
-    return {"bool": {"must": must or [{"match_all": {}}], "should": should, "filter": filters,
-                     "must_not": must_not}}
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters, "must_not": must_not}}
 
 
 def build_query(p: SearchParams) -> dict[str, Any]:
-    """The whole query: base plus every facet filter (used by stats, export and timeline)."""
+    """The whole query: base plus every facet filter (used by search hits, stats, export and timeline)."""
     q = base_query(p)
     q["bool"]["filter"] = [*q["bool"]["filter"], *facet_filters(p).values()]
     return q
 
 
-def facet_aggs(p: SearchParams, size: int = 100) -> dict[str, Any]:
-    """Facet counts for every filter field. Disjunctive faceting: each facet counts the hits under
-    all *other* facet filters, so picking 江苏省 still shows how many reports 浙江省 would add
-    (the search sends the facet filters as `post_filter`, which aggregations do not see)."""
+FACET_FIELD = "facet"  # every facet value of a report as "name:value" (shared/es_index.py)
+FACET_BUCKETS = 20000  # more than all facet values together (≈ 3,000 counties, 300 cities, …)
+
+
+def facet_aggs(p: SearchParams) -> dict[str, Any]:
+    """Facet counts for every filter field, as few aggregations as the selection allows. Disjunctive
+    faceting: each facet counts the hits under all *other* facet filters, so picking 江苏省 still shows
+    how many reports 浙江省 would add. The aggregations run over `base_query` (no facet filter); one
+    terms aggregation over `facet` counts every unselected facet under all selected filters, and each
+    selected facet gets one more under the others' filters."""
     chosen = facet_filters(p)
+    terms = {"field": FACET_FIELD, "size": FACET_BUCKETS}
+    if not chosen:
+        return {"all": {"terms": terms}}
+    rest = [n for n in FACETS if n not in chosen]
     aggs: dict[str, Any] = {}
-    for name, fld in FACETS.items():
-        terms: dict[str, Any] = {"field": fld, "size": size}
-        if name == "year":
-            terms["order"] = {"_key": "desc"}
+    if rest:
+        aggs["all"] = {"filter": {"bool": {"filter": list(chosen.values())}},
+                       "aggs": {"v": {"terms": {**terms, "include": _prefixes(rest)}}}}
+    for name in chosen:
         others = [c for n, c in chosen.items() if n != name]
-        aggs[name] = {"filter": {"bool": {"filter": others}}, "aggs": {"v": {"terms": terms}}}
+        aggs[f"f_{name}"] = {"filter": {"bool": {"filter": others}},
+                             "aggs": {"v": {"terms": {**terms, "include": _prefixes([name])}}}}
     return aggs
+
+
+def _prefixes(names: list[str]) -> str:
+    return "(" + "|".join(re.escape(n) for n in names) + "):.*"
+
+
+def facet_counts(aggs: dict[str, Any], size: int = 100) -> dict[str, list[dict[str, Any]]]:
+    """The facet aggregations' buckets as {facet: [{value, count}]}: the `size` most frequent values
+    (ties by value), years newest first."""
+    found: dict[str, list[tuple[Any, int]]] = {name: [] for name in FACETS}
+    for key, agg in aggs.items():
+        if key != "all" and not key.startswith("f_"):
+            continue
+        for b in (agg.get("v") or agg)["buckets"]:
+            name, _, value = b["key"].partition(":")
+            if name in found:
+                found[name].append((int(value) if name == "year" else value, b["doc_count"]))
+    out = {}
+    for name, vals in found.items():
+        if name == "year":
+            vals.sort(key=lambda v: -v[0])
+        else:
+            vals.sort(key=lambda v: (-v[1], v[0]))
+        out[name] = [{"value": v, "count": n} for v, n in vals[:size]]
+    return out
 
 
 def sort_clause(sort: str | None) -> list[Any]:

@@ -162,6 +162,43 @@ def test_text_search_phrase_exclusion_and_safe_syntax(stack, current):
     assert search(stack, q="/.*/", size=0)["total"] == 0
 
 
+def test_quoted_phrases_stay_phrases(stack, corpus):
+    """Bare words are each required anywhere; a quoted phrase only where its words are contiguous."""
+    hostile = corpus.hostile_id  # section 1 holds "特别说明：…本段文字应原样显示"
+    assert hostile in all_ids(stack, q="本段 特别说明")
+    assert hostile in all_ids(stack, q='"特别说明"')
+    assert hostile not in all_ids(stack, q='"本段 特别说明"')
+    assert hostile not in all_ids(stack, q='"本段特别说明"')
+
+
+@pytest.mark.parametrize("q", ["罚", "议"])
+def test_single_character_finds_every_report_with_it(stack, current, q):
+    assert sorted(all_ids(stack, q=q)) == sorted(r["id"] for r in current if q in (r.get("text") or ""))
+
+
+def test_facets_count_the_text_hits(stack, current):
+    """The facet counts (a separate request without the facet filters) match the hits of the same query."""
+    hits = set(all_ids(stack, q="行政复议 公开"))
+    assert hits
+    res = search(stack, q="行政复议 公开", size=0)
+    assert res["total"] == len(hits) and res["total_relation"] == "eq"
+    want = Counter(r["meta"]["year"] for r in current if r["id"] in hits)
+    assert {b["value"]: b["count"] for b in res["facets"]["year"]} == dict(want)
+    year = max(want, key=lambda y: (want[y], y))
+    res = search(stack, q="行政复议 公开", year=year, size=100)
+    assert sorted(h["id"] for h in res["results"]) == sorted(r["id"] for r in current
+                                                             if r["id"] in hits and r["meta"]["year"] == year)
+    assert {b["value"]: b["count"] for b in res["facets"]["year"]} == dict(want)  # its own filter not applied
+
+
+def test_relevance_paging_cursor_is_bound_to_its_kind(stack, corpus):
+    sorted_page = search(stack, size=5, facets=False, sort="-year")
+    text_page = search(stack, q="政府信息公开", size=5, facets=False)
+    assert sorted_page["next"] and text_page["next"]
+    assert get(stack, "/api/v1/search", q="政府信息公开", after=sorted_page["next"]).status_code == 422
+    assert get(stack, "/api/v1/search", sort="-year", after=text_page["next"]).status_code == 422
+
+
 def test_highlights_escape_document_html(stack, corpus):
     res = search(stack, q="特别说明")
     hit = next(h for h in res["results"] if h["id"] == corpus.hostile_id)

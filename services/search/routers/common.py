@@ -6,6 +6,7 @@ from typing import Any, Callable, TypeVar
 from fastapi import HTTPException, Query
 
 from services.search.query import QueryError, SearchParams
+from shared.es_index import dig  # noqa: F401 — re-exported: the routers and tests read documents with it
 
 T = TypeVar("T")
 
@@ -39,24 +40,3 @@ def query_or_422(fn: Callable[..., T], *a: Any) -> T:
         return fn(*a)
     except QueryError as e:
         raise HTTPException(422, str(e))
-
-
-def dig(src: dict, path: str) -> Any:
-    """A value at a dotted path of a document: "applications.granted.total". Application row keys are
-    flat dotted keys in the record ("denied.state_secret") but object paths in ES _source may be either."""
-    node: Any = src
-    parts = path.split(".")
-    i = 0
-    while i < len(parts):
-        if not isinstance(node, dict):
-            return None
-        # Longest key first: {"denied.state_secret": {...}} as well as {"denied": {"state_secret": ...}}.
-        for j in range(len(parts), i, -1):
-            key = ".".join(parts[i:j])
-            if key in node:
-                node = node[key]
-                i = j
-                break
-        else:
-            return None
-    return node

@@ -1,4 +1,13 @@
-"""GET /api/v1/search: full text, filters, figure ranges, facets, sorting and search_after paging."""
+"""GET /api/v1/search: full text, filters, figure ranges, facets, sorting and paging.
+
+One multi-search, two requests that Elasticsearch runs side by side:
+- the hits: the query with every filter, the top hits re-ranked (`rescore`), highlights, and each hit's
+  `summary` (a stored field: `_source`, which holds the whole record, is never loaded);
+- the facets (when asked for): `size` 0, the query without the facet filters, the facet aggregations,
+  and the exact total (the facet filters as `post_filter`). Elasticsearch caches such requests (shard
+  request cache) until the index changes.
+Without facets the total is exact up to TOTAL_HITS_CAP ("10000+" beyond: `total_relation` "gte").
+"""
 from __future__ import annotations
 
 import base64
@@ -9,36 +18,39 @@ from elasticsearch import Elasticsearch
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from services.search.deps import get_es
-from services.search.query import (FACETS, MAX_PAGE, SearchParams, base_query, facet_aggs, facet_filters,
-                                   sort_clause)
-from services.search.routers.common import dig, params_dep, query_or_422
+from services.search.query import (MAX_PAGE, SearchParams, base_query, build_query, facet_aggs, facet_counts,
+                                   facet_filters, highlight_query, rescore, sort_clause)
+from services.search.routers.common import params_dep, query_or_422
+from shared.es_index import SUMMARY_FIGURES
 from shared.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
 # Figures shown with every hit (the result list's "key figures").
-KEY_FIGURES = ("applications.new_received.total", "applications.granted.total", "applications.total.total",
-               "review_litigation.review.total", "review_litigation.litigation_direct.total")
-_SUMMARY_SOURCE = ["id", "meta", "finding_count", "findings.rule", "findings.severity", "superseded",
-                   *KEY_FIGURES]
+KEY_FIGURES = SUMMARY_FIGURES
+TOTAL_HITS_CAP = 10_000   # = index.max_result_window: relevance pages end there too
 _HIGHLIGHT = {
     "fields": {"meta.title": {"number_of_fragments": 0}, "meta.agency": {"number_of_fragments": 0},
-               "sections.text": {"fragment_size": 80, "number_of_fragments": 3},
-               "text": {"fragment_size": 80, "number_of_fragments": 2}},
+               "text": {"fragment_size": 80, "number_of_fragments": 3}},
     # encoder html: ES escapes the document text, so <mark> is the only markup in a fragment.
     "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
 }
 
 
-def encode_cursor(sort_values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(sort_values).encode()).decode()
+def encode_cursor(value: list[Any] | dict[str, int]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> list[Any]:
+def decode_cursor(cursor: str) -> list[Any] | dict[str, int]:
+    """A search_after list (explicit sorts), or {"from": n} (relevance with a text query: re-ranked
+    hits page by position)."""
     try:
         v = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except Exception:  # noqa: BLE001
         v = None
+    if isinstance(v, dict) and set(v) == {"from"} and isinstance(v["from"], int) \
+            and 0 < v["from"] < TOTAL_HITS_CAP:
+        return v
     if not isinstance(v, list) or not all(isinstance(x, (str, int, float)) or x is None for x in v):
         raise HTTPException(422, "翻页游标无效 / invalid paging cursor")
     return v
@@ -54,40 +66,70 @@ def search(p: SearchParams = Depends(params_dep),
            es: Elasticsearch = Depends(get_es)) -> dict:
     """Hits with highlights, key figures and finding rules; `facets` counts every filter field over the
     same query (each facet ignoring its own selection, so the sidebar can offer alternatives);
-    `next` is the cursor for the following page (null on the last page)."""
+    `next` is the cursor for the following page (null on the last page). `total` is exact when facets
+    are returned; otherwise exact up to 10,000 (`total_relation` "gte" above)."""
     chosen = query_or_422(facet_filters, p)
-    body: dict[str, Any] = {
-        "query": query_or_422(base_query, p),
-        "sort": query_or_422(sort_clause, sort),
-        "size": size,
-        "track_total_hits": True,
-        "_source": _SUMMARY_SOURCE,
-        "highlight": _HIGHLIGHT,
-    }
-    if chosen:
-        body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+    order = query_or_422(sort_clause, sort)
+    rescored = rescore(p.q) if not sort or sort == "relevance" else None
+    cursor = decode_cursor(after) if after else None
+    if isinstance(cursor, dict) != bool(rescored) and cursor is not None:
+        raise HTTPException(422, "翻页游标无效 / invalid paging cursor")
+    index = get_settings().es_alias
+    searches: list[dict[str, Any]] = []
+    hits_body: dict[str, Any] | None = None
+    if size or not facets:
+        hits_body = {"query": query_or_422(build_query, p), "size": size,
+                     # facets give the exact total; without them, count up to the cap (size 0: all)
+                     "track_total_hits": False if facets else (TOTAL_HITS_CAP if size else True),
+                     "_source": False, "stored_fields": ["summary"], "docvalue_fields": ["superseded"]}
+        if size:
+            hl = highlight_query(p.q)
+            hits_body["highlight"] = {**_HIGHLIGHT, "highlight_query": hl} if hl else _HIGHLIGHT
+        if rescored:
+            start = cursor["from"] if isinstance(cursor, dict) else 0
+            hits_body.update(rescore=rescored, **({"from": start} if start else {}))
+            hits_body["size"] = max(0, min(size, TOTAL_HITS_CAP - start))
+        else:
+            hits_body["sort"] = order
+            if cursor is not None:
+                hits_body["search_after"] = cursor
+        searches += [{"index": index}, hits_body]
     if facets:
-        body["aggs"] = facet_aggs(p)
-    if after:
-        body["search_after"] = decode_cursor(after)
-    res = es.search(index=get_settings().es_alias, **body)
-    hits = res["hits"]["hits"]
+        facet_body: dict[str, Any] = {"query": query_or_422(base_query, p), "size": 0, "track_total_hits": True,
+                                      "aggs": facet_aggs(p)}
+        if chosen:
+            facet_body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+        searches += [{"index": index}, facet_body]
+    responses = es.msearch(searches=searches)["responses"]
+    for r in responses:
+        if "error" in r:
+            raise HTTPException(r.get("status", 500) if r.get("status", 500) < 500 else 502,
+                                "检索失败 / search failed")
+    res = responses[0] if hits_body is not None else None
+    fac = responses[-1] if facets else None
+    hits = res["hits"]["hits"] if res else []
     results = []
     for h in hits:
-        src = h["_source"]
-        results.append({"id": h["_id"], "score": h.get("_score"), "meta": src.get("meta"),
-                        "finding_count": src.get("finding_count", 0),
-                        "finding_rules": sorted({f["rule"] for f in src.get("findings", [])
-                                                 if f.get("severity") in ("error", "warning")}),
-                        "superseded": src.get("superseded", False),
-                        "figures": {k: dig(src, k) for k in KEY_FIGURES},
+        fields = h.get("fields", {})
+        summary = json.loads(fields["summary"][0]) if fields.get("summary") else {}
+        results.append({"id": h["_id"], "score": h.get("_score"), "meta": summary.get("meta"),
+                        "finding_count": summary.get("finding_count", 0),
+                        "finding_rules": summary.get("finding_rules", []),
+                        "superseded": (fields.get("superseded") or [False])[0],
+                        "figures": {k: (summary.get("figures") or {}).get(k) for k in KEY_FIGURES},
                         "highlight": {k: [_merge_marks(x) for x in v] for k, v in h.get("highlight", {}).items()}})
-    out: dict[str, Any] = {"total": res["hits"]["total"]["value"], "results": results,
-                           "next": encode_cursor(hits[-1]["sort"]) if hits and len(hits) == size else None}
-    if facets:
-        aggs = res.get("aggregations", {})
-        out["facets"] = {name: [{"value": b["key"], "count": b["doc_count"]} for b in aggs[name]["v"]["buckets"]]
-                         for name in FACETS}
+    total = (fac or res)["hits"]["total"]  # type: ignore[index]
+    nxt = None
+    if hits and len(hits) == size:
+        if rescored:
+            start = (cursor["from"] if isinstance(cursor, dict) else 0) + len(hits)
+            nxt = encode_cursor({"from": start}) if start < min(TOTAL_HITS_CAP, total["value"]) else None
+        else:
+            nxt = encode_cursor(hits[-1]["sort"])
+    out: dict[str, Any] = {"total": total["value"], "total_relation": total["relation"], "results": results,
+                           "next": nxt}
+    if fac is not None:
+        out["facets"] = facet_counts(fac.get("aggregations", {}))
     return out
 
 

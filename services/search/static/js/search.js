@@ -96,8 +96,8 @@ function result(h) {
   const hl = h.highlight || {};
   const title = el("a", { href: `/report.html?id=${encodeURIComponent(h.id)}`, class: "title" });
   if (hl["meta.title"]) title.append(highlight(hl["meta.title"][0])); else title.textContent = m.title || m.agency || h.id;
-  // Section text first; the full text (which also holds the tables) only when sections gave nothing.
-  const snippets = [...new Set(hl["sections.text"] || hl.text || [])].slice(0, 3);
+  // Fragments of the full text (sections and tables alike).
+  const snippets = [...new Set(hl.text || [])].slice(0, 3);
   const figs = KEY_FIGURES.filter(([k]) => h.figures && h.figures[k] !== null && h.figures[k] !== undefined);
   return el("article", { class: "hit", "data-id": h.id },
     el("h2", {}, title,
@@ -131,7 +131,7 @@ async function run() {
     more.hidden = !res.next;
     fill(results, 
       el("div", { class: "summary" },
-        el("span", { id: "total", text: `共 ${res.total.toLocaleString("zh-CN")} 份年报` }),
+        el("span", { id: "total", text: `共 ${res.total.toLocaleString("zh-CN")}${res.total_relation === "gte" ? "+" : ""} 份年报` }),
         chips(p),
         el("span", { class: "actions" },
           el("a", { href: `/api/v1/export?${exp}`, text: "导出 CSV", download: "" }),
