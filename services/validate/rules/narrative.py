@@ -16,18 +16,20 @@ states this body's own total for the report year:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared.record import Finding, Record
 
 from ._common import finding, fmt
 
 SENTENCE_END = re.compile(r"[。;；!！?？]")
-# A count: r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(件|起|宗|例|条)", written with the first digit
-# first and the "no digit or . before it" look-behind after it: a pattern that starts with a look-behind
-# cannot use the regex engine's first-character scan and is tried at every position (this one ran on
-# every character of the prose).
-COUNT = re.compile(r"(\d(?<![\d.]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(余|多)?(件|起|宗|例|条)")
+# A count, as a pattern: `_counts` finds exactly its matches, reading them from the unit backwards.
+COUNT = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(余|多)?(件|起|宗|例|条)")
+# A unit right after a digit, 余 or 多: units are far rarer than digits, so scanning for them (and
+# reading the number backwards) is several times cheaper than a regex scan for the digits.
+_UNIT_AFTER_NUMBER = re.compile(r"[件起宗例条](?<=[\d余多].)")
 YEAR = re.compile(r"(\d{4})年")
 
 OTHER_TIME = re.compile(r"上年|去年|上一年|前年|同比|环比|相比|比上|较|增加|减少|增长|下降|持平|结转|累计|截至|截止|历年|以来")
@@ -81,16 +83,95 @@ _HEADING_LINE = re.compile(
     r"[^\S\n]*+)")
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of the prose. Table lines are dropped; a heading line ends a sentence (its words
-    must not lend a keyword to the next line); other line breaks (PDF wraps) and all whitespace are
-    removed so "行政复议 351\\n件" reads as one number."""
+def _joined(text: str) -> str:
+    """The prose as one line of sentences (see `sentences`)."""
     lines = text.splitlines()
     if "|" in text or "\t" in text:
         lines = [ln for ln in lines if "|" not in ln and "\t" not in ln]
     marked = _HEADING_LINE.sub("\\g<0>。", "\n" + "\n".join(lines))  # "。" after each heading line
-    joined = "".join(marked.split())  # all whitespace out (str.split and regex \s agree on what it is)
-    return [s for s in SENTENCE_END.split(joined) if s]
+    return "".join(marked.split())  # all whitespace out (str.split and regex \s agree on what it is)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of the prose. Table lines are dropped; a heading line ends a sentence (its words
+    must not lend a keyword to the next line); other line breaks (PDF wraps) and all whitespace are
+    removed so "行政复议 351\\n件" reads as one number."""
+    return [s for s in SENTENCE_END.split(_joined(text)) if s]
+
+
+class Count(NamedTuple):
+    """One match of COUNT: where it is, the number as printed, 余/多 (or None), the unit."""
+    start: int
+    end: int
+    number: str
+    approx: str | None
+    unit: str
+
+
+_new = tuple.__new__  # Count(...) runs Python code; tuple.__new__(Count, …) does not
+
+
+def _run_start(text: str, end: int) -> int:
+    """Start of the run of decimal digits (regex \\d) that ends at `end`."""
+    while end > 0 and text[end - 1].isdecimal():
+        end -= 1
+    return end
+
+
+def _number_start(text: str, end: int) -> int | None:
+    """Where COUNT's number that ends at `end` starts, or None. Forwards, the number starts at the
+    earliest position not after a digit or "." from which "1-3 digits, then ',' + exactly 3 digits,
+    repeated" or a plain digit run reaches `end`. Backwards: the digit run before `end`, or the
+    earliest run from which only ',ddd' groups lead to `end`."""
+    plain = _run_start(text, end)
+    if plain == end:
+        return None
+    start = plain if plain == 0 or text[plain - 1] != "." else None
+    if end - plain != 3:
+        return start  # only a 3-digit run can end a comma-grouped number
+    group = plain
+    while group >= 2 and text[group - 1] == "," and text[group - 2].isdecimal():
+        first = _run_start(text, group - 1)
+        width = group - 1 - first
+        if width > 3 or (first > 0 and text[first - 1] == "."):
+            break
+        start = first  # 1-3 digits here, then ",ddd" groups up to `end`
+        if width < 3:
+            break  # a shorter run can only be the first group
+        group = first
+    return start
+
+
+def _counts(text: str) -> list[tuple[int, int, str, str | None, str]]:
+    """COUNT's matches in `text`, in order, as the fields of Count."""
+    out = []
+    for u in _UNIT_AFTER_NUMBER.finditer(text):
+        at = u.start()
+        approx = text[at - 1] if text[at - 1] in "余多" else None
+        end = at - 1 if approx else at
+        start = _number_start(text, end)
+        if start is not None:
+            out.append((start, at + 1, text[start:end], approx, u.group()))
+    return out
+
+
+def _sentences_with_counts(text: str) -> Iterator[tuple[str, list[Count]]]:
+    """`sentences(text)`, each with its counts (positions in the sentence). The counts are found in
+    one pass over the whole prose: no count spans a sentence end, and the character before a
+    sentence (a sentence end) is neither a digit nor ".", as COUNT requires of a start."""
+    joined = _joined(text)
+    counts = _counts(joined)
+    i, pos = 0, 0
+    for sent in SENTENCE_END.split(joined):
+        stop = pos + len(sent)
+        here: list[Count] = []
+        while i < len(counts) and counts[i][0] < stop:
+            start, end, number, approx, unit = counts[i]
+            here.append(_new(Count, (start - pos, end - pos, number, approx, unit)))
+            i += 1
+        if sent:
+            yield sent, here
+        pos = stop + 1  # past the one-character sentence end
 
 
 def quote(sent: str, start: int, end: int) -> str:
@@ -140,20 +221,19 @@ def statements(record: Record) -> list[Statement]:
     """Counts the prose states as this body's totals for the report year."""
     year, government = record.meta.year, is_government(record)
     out: list[Statement] = []
-    for sent in sentences(prose(record)):
+    for sent, counts in _sentences_with_counts(prose(record)):
         start = 0
-        for m in COUNT.finditer(sent):
-            segment = sent[start:m.start()]
+        for c in counts:
+            segment = sent[start:c.start]
             if SUBSET.search(segment):
                 break  # 其中/含/分别: everything after is a breakdown, not a total
             # The cheap tests first; the exclusions (a dozen patterns) only for a count that names a metric.
-            metric = None if m.group(2) else _metric(segment)
-            if m.group(3) == "条" and not (metric in ("received", "handled") and "公开申请" in segment):
+            metric = None if c.approx else _metric(segment)
+            if c.unit == "条" and not (metric in ("received", "handled") and "公开申请" in segment):
                 metric = None  # 条 counts information items (依申请公开信息数245条), except "…公开申请N条"
-            if metric and not _excluded(segment, sent[:m.start()], year, government):
-                out.append(Statement(metric, int(m.group(1).replace(",", "")),
-                                     quote(sent, start, m.end())))
-            start = m.end()
+            if metric and not _excluded(segment, sent[:c.start], year, government):
+                out.append(Statement(metric, int(c.number.replace(",", "")), quote(sent, start, c.end)))
+            start = c.end
         # A clause can state a zero only if the sentence holds one of the two forms somewhere, and
         # both start with 未, 没有 or 无 (substring tests are far cheaper than a regex pass).
         if _may_state_zero(sent):
@@ -162,7 +242,7 @@ def statements(record: Record) -> list[Statement]:
 
 
 def _may_state_zero(sent: str) -> bool:
-    if "未" not in sent and "没有" not in sent and "无" not in sent:
+    if "未" not in sent and "没" not in sent and "无" not in sent:  # (没: a one-character test is cheaper)
         return False
     return bool(ZERO_RECEIVED.search(sent) or ZERO_CASES.search(sent))
 
