@@ -5,6 +5,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from pydantic import TypeAdapter
+
 from shared.record import Figure
 
 from .sections import Heading
@@ -25,6 +27,7 @@ _TRAIL = re.compile(r"(?:共计?|达到?|为|约|近|逾|超过|计|累计|合�
 # "202011起至…" is a date range, "3.6个百分点" a rate: not counts.
 _NOT_COUNT_AFTER = re.compile(r"至|百分点")
 _SENT_END = re.compile(r"[。;!?\n]")
+_FIGURES = TypeAdapter(list[Figure])
 
 
 def _run_start(text: str, end: int) -> int:
@@ -62,7 +65,7 @@ def _counts(text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
 def figures(text: str, headings: list[Heading]) -> list[Figure]:
     starts = [h.start for h in headings]
     bodies = [h.body for h in headings]
-    out: list[Figure] = []
+    out: list[dict] = []
     for at, num_end, unit in _counts(text):
         if _NOT_COUNT_AFTER.match(text, unit.end()):
             continue
@@ -87,8 +90,8 @@ def figures(text: str, headings: list[Heading]) -> list[Figure]:
         e = _SENT_END.search(text, unit.end(), unit.end() + 200)
         ctx = text[a:e.end() if e else unit.end() + 60].strip()
         num = text[at:num_end]
-        # Validated construction is twice as fast as model_construct (pydantic-core vs Python) and,
-        # for these plain str/int/float fields, gives the same object.
-        out.append(Figure(label=lab, value=float(num) if "." in num else int(num), unit=unit.group(),
-                          section=headings[i].no if i >= 0 else None, context=ctx))
-    return out
+        out.append({"label": lab, "value": float(num) if "." in num else int(num), "unit": unit.group(),
+                    "section": headings[i].no if i >= 0 else None, "context": ctx})
+    # All figures validated in one pydantic-core call: the same Figure objects, at about half the
+    # cost of Figure(...) each (and a quarter of model_construct, which runs in Python).
+    return _FIGURES.validate_python(out)
