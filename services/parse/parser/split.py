@@ -59,6 +59,7 @@ class Resolved:
     candidates: Sequence[list[Value]] = ()
     good: Sequence[list[Value]] = ()
     complete: bool = True                      # False when fewer cells than the row has were found
+    plain: bool = False                        # n plain numbers as printed: no raw text, no candidates
 
 
 def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] | None = None,

@@ -14,7 +14,7 @@ def check_app_row_sum(record: Record) -> list[Finding]:
         tot = cells.get("total")
         if tot is None:
             continue
-        parts = [cells.get(c) for c in PART_COLS]
+        parts = list(map(cells.get, PART_COLS))
         if all_null(parts):
             continue
         expected = total_of(parts)

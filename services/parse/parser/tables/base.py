@@ -58,13 +58,13 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
                 first_line = _merge_spanned(text, start, span[0], first_line, n, header)
             values = pipe_values(first_line, n)
             if values is not None:  # the usual row: n plain numbers (no Token objects)
-                out.append(Resolved(values, [None] * n))
+                out.append(Resolved(values, [None] * n, plain=True))
                 continue
             toks = pipe_cells(first_line, n, spec.money, spec.check)
         if not toks:
             values = plain_values(seg, n)
             if values is not None:  # the usual row in the other layouts
-                out.append(Resolved(values, [None] * n))
+                out.append(Resolved(values, [None] * n, plain=True))
                 continue
             toks = tokens(seg, money=spec.money)
         out.append(resolve(toks, n, spec.check) if toks else None)
@@ -73,6 +73,10 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
 
 def store(result: TableResult, table: str, key: str, cols: Sequence[str], res: Resolved | None) -> None:
     """Put one row's cells into the result (nulls where the row was not read)."""
+    if res is not None and res.plain and len(res.values) == len(cols):  # the usual row: n numbers
+        result.values[key] = dict(zip(cols, res.values))
+        result.rows_found += 1
+        return
     row = dict.fromkeys(cols)
     if res is not None:
         row.update(zip(cols, res.values))
