@@ -18,6 +18,7 @@ _SIGNATURE = re.compile(rf"(?P<a>{_BODY})[ \n]*\(?(?:19|20)\d{{2}}[ ]*年[ ]*\d{
 _DATE = re.compile(r"((?:19|20)\d{2})[ ]*年[ ]*(\d{1,2})[ ]*月[ ]*(\d{1,2})[ ]*日")
 _DATE_NOT_SIGNATURE_AFTER = re.compile(r"[ ]*(?:印发|起|至|止|到|前|后|以来|期间)")
 _DATE_NOT_SIGNATURE_BEFORE = re.compile(r"(?:自|至|从|到|截至|截止|于|在)[ ]*$")
+_DATE_IN_PARENS = re.compile(r"\(" + _DATE.pattern + r"\)")
 _PERIOD_YEAR = re.compile(r"统计期限(?:为|是|自|从)?[ ]*((?:19|20)\d{2})[ ]*年")
 _WS = re.compile(r"\s+")
 _SITE_SUFFIX = re.compile(r"((?:报告|年报))[-_|—–].*$")  # "…年度报告-沭阳县发改局": the site's name
@@ -96,7 +97,7 @@ def published(text: str, report_year: int | None) -> str | None:
     m = _HEADER_DATE.search(text[:800])
     if m:
         return _iso(*m.groups())
-    m = re.search(r"\(" + _DATE.pattern + r"\)", text[:400])
+    m = _DATE_IN_PARENS.search(text[:400])
     return _iso(*m.groups()) if m else None
 
 

@@ -49,7 +49,24 @@ def clean(text: str) -> str:
             t = t.replace(ch, ch.translate(_FW))
     if "[bookmark:" in t:
         t = _BOOKMARK.sub("", t)
+    if not _may_hold_noise_line(t):  # the usual text: no regex try at every line break
+        return t
     return _NOISE_LINE.sub("\n", f"\n{t}\n")[1:-1]
+
+
+def _may_hold_noise_line(t: str) -> bool:
+    """Whether a line could be a page number or a markdown rule (_NOISE_LINE): such a line has a
+    dash with nothing but blanks, "|" or ":" before it. A look at the few dashes of a report (dates,
+    phone numbers) is far cheaper than the regex trying every line of a one-cell-per-line table."""
+    for dash in "-—":
+        at = t.find(dash)
+        while at >= 0:
+            line_start = t.rfind("\n", 0, at) + 1
+            if not t[line_start:at].strip(" |:"):
+                return True
+            line_end = t.find("\n", at)
+            at = t.find(dash, line_end) if line_end >= 0 else -1
+    return False
 
 
 def join_labels(text: str) -> str:

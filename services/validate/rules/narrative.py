@@ -49,6 +49,9 @@ LITIGATION = re.compile(r"诉讼|起诉")
 ZERO_RECEIVED = re.compile(r"(未|没有)(收到|受理|接到|接收)(任何)?(政府)?(信息公开申请|依申请公开|申请公开)")
 ZERO_CASES = re.compile(r"(未|没有|无)(发生|出现|产生|涉及)?(因|关于|有关)?[^,，]{0,15}?(行政复议|行政诉讼)")
 
+_GOVERNMENT_NAME = re.compile(r"政府$|街道办事处$|街道$|[乡镇]$")
+_ONE_LITIGATION_GROUP = re.compile(r"复议后|经复议|直接起诉")
+
 SOURCE_SECTIONS = (1, 3, 4)
 HEADING = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+")
 CLAUSE_SEP = ",，:："
@@ -183,14 +186,14 @@ def quote(sent: str, start: int, end: int) -> str:
 def is_government(record: Record) -> bool:
     """A people's government or township reports for its whole territory, so 全区/全县 is itself."""
     agency = record.meta.agency or ""
-    return bool(re.search(r"政府$|街道办事处$|街道$|[乡镇]$", agency)) or record.meta.level == "township"
+    return bool(_GOVERNMENT_NAME.search(agency)) or record.meta.level == "township"
 
 
 def _metric(segment: str) -> str | None:
     review, lit = bool(REVIEW.search(segment)), bool(LITIGATION.search(segment))
     if review and lit:
         # "复议后起诉"/"直接起诉" name one litigation group only: too fine-grained to trust.
-        return None if re.search(r"复议后|经复议|直接起诉", segment) else "review_litigation"
+        return None if _ONE_LITIGATION_GROUP.search(segment) else "review_litigation"
     if review:
         return "review"
     if lit:
