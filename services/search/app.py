@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from services.search.routers import export, reports, search, stats, timeline
-from shared.es_index import client, ensure_index
+from shared.es_index import MAPPING_VERSION, client, ensure_index, mapping_version
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -20,7 +20,11 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 @asynccontextmanager
 async def lifespan(_: FastAPI):
     try:
-        ensure_index(client())
+        es = client()
+        index = ensure_index(es)
+        if (found := mapping_version(es, index)) < MAPPING_VERSION:
+            log.warning("index %s has mapping version %s, search expects %s: run `nianbao reindex` "
+                        "/ 索引映射版本过旧，请运行 nianbao reindex", index, found, MAPPING_VERSION)
     except Exception as e:  # noqa: BLE001
         log.warning("index not ensured at start-up: %r", e)
     yield

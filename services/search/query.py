@@ -153,12 +153,12 @@ def rescore(q: str | None) -> dict | None:
                       "rescore_query_weight": 1.0}}
 
 
-def highlight_query(q: str | None) -> dict | None:
-    """What highlighting marks: the query with each Chinese word as a phrase."""
+def highlight_query(q: str | None, fld: str) -> dict | None:
+    """What highlighting marks in one field: the query with each Chinese word as a phrase. One query
+    per field (a query naming other fields costs the highlighter several times more)."""
     if not q or not q.strip():
         return None
-    return {"simple_query_string": {"query": chinese_phrases(_normal(q)),
-                                    "fields": [TEXT_FIELD, "meta.title", "meta.agency"], **_SQS}}
+    return {"simple_query_string": {"query": chinese_phrases(_normal(q)), "fields": [fld], **_SQS}}
 
 
 def facet_filters(p: SearchParams) -> dict[str, dict]:
@@ -228,23 +228,18 @@ def _prefixes(names: list[str]) -> str:
 
 def facet_counts(aggs: dict[str, Any], size: int = 100) -> dict[str, list[dict[str, Any]]]:
     """The facet aggregations' buckets as {facet: [{value, count}]}: the `size` most frequent values
-    (ties by value), years newest first."""
-    found: dict[str, list[tuple[Any, int]]] = {name: [] for name in FACETS}
+    (ties by value: the terms aggregation's own order, kept), years newest first."""
+    found: dict[str, list[dict[str, Any]]] = {name: [] for name in FACETS}
     for key, agg in aggs.items():
         if key != "all" and not key.startswith("f_"):
             continue
         for b in (agg.get("v") or agg)["buckets"]:
             name, _, value = b["key"].partition(":")
-            if name in found:
-                found[name].append((int(value) if name == "year" else value, b["doc_count"]))
-    out = {}
-    for name, vals in found.items():
-        if name == "year":
-            vals.sort(key=lambda v: -v[0])
-        else:
-            vals.sort(key=lambda v: (-v[1], v[0]))
-        out[name] = [{"value": v, "count": n} for v, n in vals[:size]]
-    return out
+            vals = found.get(name)
+            if vals is not None and (name == "year" or len(vals) < size):
+                vals.append({"value": int(value) if name == "year" else value, "count": b["doc_count"]})
+    found["year"] = sorted(found["year"], key=lambda v: -v["value"])[:size]
+    return found
 
 
 def sort_clause(sort: str | None) -> list[Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import JSONResponse
 
 from services.search.deps import get_es
 from services.search.query import (MAX_PAGE, SearchParams, base_query, build_query, facet_aggs, facet_counts,
@@ -56,14 +57,14 @@ def decode_cursor(cursor: str) -> list[Any] | dict[str, int]:
     return v
 
 
-@router.get("/search", summary="检索年报 / search reports")
+@router.get("/search", summary="检索年报 / search reports", response_model=dict)
 def search(p: SearchParams = Depends(params_dep),
            sort: str | None = Query(None, description="relevance | year | -year | published | -published | "
                                                       "<cell path> | -<cell path> (- = descending)"),
            size: int = Query(20, ge=0, le=MAX_PAGE, description=f"每页条数 / page size, at most {MAX_PAGE}"),
            after: str | None = Query(None, description="上一页返回的 next 游标 / the `next` cursor of the previous page"),
            facets: bool = Query(True, description="返回分面计数 / return facet counts"),
-           es: Elasticsearch = Depends(get_es)) -> dict:
+           es: Elasticsearch = Depends(get_es)) -> Any:
     """Hits with highlights, key figures and finding rules; `facets` counts every filter field over the
     same query (each facet ignoring its own selection, so the sidebar can offer alternatives);
     `next` is the cursor for the following page (null on the last page). `total` is exact when facets
@@ -83,8 +84,7 @@ def search(p: SearchParams = Depends(params_dep),
                      "track_total_hits": False if facets else (TOTAL_HITS_CAP if size else True),
                      "_source": False, "stored_fields": ["summary"], "docvalue_fields": ["superseded"]}
         if size:
-            hl = highlight_query(p.q)
-            hits_body["highlight"] = {**_HIGHLIGHT, "highlight_query": hl} if hl else _HIGHLIGHT
+            hits_body["highlight"] = _highlight(p.q)
         if rescored:
             start = cursor["from"] if isinstance(cursor, dict) else 0
             hits_body.update(rescore=rescored, **({"from": start} if start else {}))
@@ -130,7 +130,15 @@ def search(p: SearchParams = Depends(params_dep),
                            "next": nxt}
     if fac is not None:
         out["facets"] = facet_counts(fac.get("aggregations", {}))
-    return out
+    # Plain JSON types only: serialized as they are (FastAPI's generic encoder costs more than the search).
+    return JSONResponse(out)
+
+
+def _highlight(q: str | None) -> dict[str, Any]:
+    if not q or not q.strip():
+        return _HIGHLIGHT
+    return {**_HIGHLIGHT, "fields": {f: {**opts, "highlight_query": highlight_query(q, f)}
+                                     for f, opts in _HIGHLIGHT["fields"].items()}}
 
 
 def _merge_marks(fragment: str) -> str:
