@@ -12,23 +12,25 @@ _SUMMED_ROWS = tuple(row for row in APP_RESULT_ROWS if row != "other")
 _NO_ROW: dict[str, Cell] = {}
 
 
-def result_cells(record: Record, col: str) -> list[Cell]:
+def _result_cells(summed: list[dict], other_row: dict, sub_rows: list[dict], col: str) -> list[Cell]:
     """The cells that must add up to the total in this column."""
-    apps = record.applications
-    cells = [apps.get(row, _NO_ROW).get(col) for row in _SUMMED_ROWS]
-    other = apps.get("other", _NO_ROW).get(col)
-    subs = [apps.get(row, _NO_ROW).get(col) for row in APP_OTHER_SUBROWS]
+    cells = [row.get(col) for row in summed]
+    other = other_row.get(col)
+    subs = [row.get(col) for row in sub_rows]
     cells.extend([other] if other is not None or all_null(subs) else subs)
     return cells
 
 
 def check_app_total_sum(record: Record) -> list[Finding]:
     out: list[Finding] = []
+    apps = record.applications
+    summed = [apps.get(row, _NO_ROW) for row in _SUMMED_ROWS]  # fetched once, not once per column
+    other, subs = apps.get("other", _NO_ROW), [apps.get(row, _NO_ROW) for row in APP_OTHER_SUBROWS]
     for col in APP_COLS:
         tot = app(record, "total", col)
         if tot is None:
             continue
-        cells = result_cells(record, col)
+        cells = _result_cells(summed, other, subs, col)
         if all_null(cells):
             continue
         expected = total_of(cells)

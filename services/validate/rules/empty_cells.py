@@ -7,11 +7,14 @@ from shared.record import APP_COLS, RL_COLS, Finding, Record
 from ._common import APP_ROW_EN, RL_GROUP_NAMES, finding, row_zh
 
 
+_COLSETS = {APP_COLS: frozenset(APP_COLS), RL_COLS: frozenset(RL_COLS)}
+
+
 def _blank_beside_total(cols: tuple[str, ...], cells: dict) -> list[str]:
     """The blank cells of a row that states a total ([] when it states none)."""
     if cells.get("total") is None:
         return []
-    if None not in cells.values() and cells.keys() >= set(cols):  # the usual row: every cell filled
+    if None not in cells.values() and cells.keys() >= _COLSETS[cols]:  # the usual row: every cell filled
         return []
     return [c for c in cols if c != "total" and cells.get(c) is None]
 
