@@ -4,7 +4,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_HEADER_TITLE = re.compile(r"^标题[:：][ ]*(.+)$", re.M)
+# "标题:" at a line start; the literal first and the line-start check after it (a pattern that starts
+# with re.M's "^" is tried at every position).
+_HEADER_TITLE = re.compile(r"标题(?<![^\n]标题)[:：][ ]*(.+)$", re.M)
 _HEADER_DATE = re.compile(r"(?:发布时间|发布日期|成文日期)[:：][ ]*(\d{4})-(\d{1,2})-(\d{1,2})")
 _TITLE_LINE = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,12}(?:报告|年报)")
 _NOT_TITLE = re.compile(r"^(?:本报告|根据|依据|按照|为|现将|当前位置)")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 from typing import ClassVar, Literal
 
@@ -31,7 +32,7 @@ class Probe:
     _decoded: tuple[str, str] | None = field(default=None, repr=False)
     _decode_error: Exception | None = field(default=None, repr=False)
 
-    @property
+    @cached_property  # asked by several extractors; PurePath is not cheap
     def extension(self) -> str:
         return PurePath(self.filename).suffix.lower().lstrip(".") if self.filename else ""
 
