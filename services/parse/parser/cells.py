@@ -163,6 +163,22 @@ def plain_values(segment: str, n: int) -> list[int] | None:
     return list(map(int, runs[:n]))
 
 
+_DIGIT = re.compile(r"\d")
+# Besides a digit, what a token can start with: a sign, or a null marker (see _TOKEN).
+_TOKEN_STARTS = ("+", "-", "无", "不适用", "/", "—", "–")
+
+
+def glued_tail_tokens(segment: str) -> list[Token] | None:
+    """`tokens(segment, stop_at_prose=False, glued=True)` for the usual review/litigation region,
+    without a regex try at every character of its header: a header with no digit, sign or null
+    marker (so no token, and nothing that joins the first run), then only digit runs and separators
+    (each run a token, glued to the header or not). None for any other segment."""
+    header = segment.rstrip("0123456789 |\n")
+    if _DIGIT.search(header) or any(start in header for start in _TOKEN_STARTS):
+        return None
+    return [_new(Token, (d, int(d), len(d) > 1)) for d in segment[len(header):].replace("|", " ").split()]
+
+
 def raw_needed(tok: Token) -> bool:
     """Whether a cell's printed text says more than its value (null marker, unit, sign, decimal)."""
     return not tok.raw.isdigit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.record import RL_COLS, RL_GROUPS
 
-from ..cells import Value, pipe_cells, tokens
+from ..cells import Value, glued_tail_tokens, pipe_cells, tokens
 from ..split import resolve
 from .base import Ambiguity, TableResult
 
@@ -32,7 +32,7 @@ def _pipe_row(region: str):
 
 def parse(text: str, start: int, end: int) -> TableResult:
     region = text[start:end]
-    toks = _pipe_row(region) or tokens(region, stop_at_prose=False, glued=True)
+    toks = _pipe_row(region) or glued_tail_tokens(region) or tokens(region, stop_at_prose=False, glued=True)
     result = TableResult({g: {c: None for c in RL_COLS} for g in RL_GROUPS})
     if not toks:
         return result
