@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -26,6 +27,7 @@ from shared.es_index import SUMMARY_FIGURES
 from shared.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
+log = logging.getLogger(__name__)
 
 # Figures shown with every hit (the result list's "key figures").
 KEY_FIGURES = SUMMARY_FIGURES
@@ -102,9 +104,9 @@ def search(p: SearchParams = Depends(params_dep),
         searches += [{"index": index}, facet_body]
     responses = es.msearch(searches=searches)["responses"]
     for r in responses:
-        if "error" in r:
-            raise HTTPException(r.get("status", 500) if r.get("status", 500) < 500 else 502,
-                                "检索失败 / search failed")
+        if "error" in r:  # parameters are checked before: an Elasticsearch error is ours, not the user's
+            log.error("search failed: %s", json.dumps(r["error"], ensure_ascii=False)[:2000])
+            raise HTTPException(502, "检索失败 / search failed")
     res = responses[0] if hits_body is not None else None
     fac = responses[-1] if facets else None
     hits = res["hits"]["hits"] if res else []
