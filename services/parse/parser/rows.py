@@ -74,24 +74,27 @@ def locate(text: str, labels: Sequence[Label | None], start: int = 0,
         ahead.clear()
         if m is None:
             continue
+        m_end = m.end()
         nxt = end
         for j in range(i + 1, len(labels)):  # where the next row's label starts
             lj = labels[j]
             if lj is None:
                 continue
-            mj = lj.search(text, m.end(), end)
+            mj = lj.search(text, m_end, end)
             ahead[j] = mj
             if mj is not None:
                 nxt = mj.start()
                 break
-        while True:  # re-anchor on a later occurrence that still precedes the next row
-            m2 = lab.search(text, m.end(), nxt)
+        # Re-anchor on a later occurrence that still precedes the next row (usually the hint alone
+        # says there is none).
+        while text.find(lab.hint, m_end, nxt) >= 0:
+            m2 = lab.search(text, m_end, nxt)
             if m2 is None:
                 break
-            m = m2
+            m, m_end = m2, m2.end()
         # The look-ahead matches stay valid from the re-anchored end: nothing matched before nxt.
-        found[i] = (m.start(), m.end())
-        pos = m.end()
+        found[i] = (m.start(), m_end)
+        pos = m_end
     return found
 
 
