@@ -136,6 +136,9 @@ cmd_start() {
   done
   wait_http ingest "http://127.0.0.1:$INGEST_PORT/api/v1/health" || true
   wait_http search "http://127.0.0.1:$SEARCH_PORT/api/v1/search" || true
+  # After an upgrade that changed the index mapping: rebuild from the stored records (needs the workers).
+  nianbao_cli reindex --if-outdated || warn "索引重建未完成，旧索引保持不变；请查看 var/log/ 后运行 nianbao reindex" \
+    "index rebuild did not complete, the old index is unchanged; see var/log/, then run nianbao reindex"
   ((samples)) && nianbao_cli load-samples
 
   cat <<EOF

@@ -188,12 +188,24 @@ def reprocess(failed: bool = typer.Option(False, "--failed", help="only document
 
 @app.command()
 def reindex(timeout: float = typer.Option(3600, help="seconds to wait for the new index to be complete"),
-            keep_old: bool = typer.Option(False, help="keep the previous index after the swap")) -> None:
+            keep_old: bool = typer.Option(False, help="keep the previous index after the swap"),
+            if_outdated: bool = typer.Option(False, "--if-outdated",
+                                             help="only when the live index has an older mapping than this code "
+                                                  "(scripts/run.sh runs this after an upgrade)")) -> None:
     """Rebuild the index from the stored records into a new version; swap the alias only when complete."""
     from services.reprocess import live_ids, reindex as run
-    from shared.es_index import client
+    from shared.es_index import MAPPING_VERSION, alias_indices, client, mapping_version
     from shared.storage import Storage
     es = client()
+    if if_outdated:
+        live = alias_indices(es, get_settings().es_alias)
+        old = [i for i in live if mapping_version(es, i) < MAPPING_VERSION]
+        if not old:
+            typer.echo(f"索引映射为最新版本 {MAPPING_VERSION}，无需重建 / index mapping is current "
+                       f"(version {MAPPING_VERSION}), nothing to rebuild")
+            return
+        typer.echo(f"索引 {', '.join(old)} 的映射版本过旧，重建为版本 {MAPPING_VERSION} / index {', '.join(old)} "
+                   f"has an older mapping: rebuilding it as version {MAPPING_VERSION}")
     total = len(live_ids(es, get_settings().es_alias))
     with tqdm(total=total, desc="重建索引 / reindex", unit="doc") as bar:
         res = run(es, Storage(get_settings().storage_dir), bar.update, timeout, keep_old=keep_old)

@@ -138,3 +138,23 @@ def test_reindex_swaps_alias_only_when_complete(stack, versions):
              for h in client.search(index=alias, size=1000, source=["superseded"])["hits"]["hits"]}
     assert after == flags
     assert report(stack, versions[2])["superseded"] is False  # the search API reads the new index
+
+
+def test_reindex_if_outdated_rebuilds_only_an_older_mapping(stack, versions):
+    """What scripts/run.sh runs after an upgrade: nothing while the mapping is current; a rebuild (alias
+    swapped, every report kept) when the live index was made by an older mapping version."""
+    client, alias = es(stack), stack.env["NIANBAO_ES_ALIAS"]
+    client.indices.refresh(index=alias)
+    live = list(client.indices.get_alias(name=alias))
+    expected = client.count(index=alias)["count"]
+    out = nianbao(stack, "reindex", "--if-outdated")
+    assert "nothing to rebuild" in out.stdout
+    assert list(client.indices.get_alias(name=alias)) == live
+    client.indices.put_mapping(index=live[0], meta={"mapping_version": 1})  # as an index of the old code
+    out = nianbao(stack, "reindex", "--if-outdated", "--timeout", "180")
+    assert "older mapping" in out.stdout, out.stdout
+    rebuilt = list(client.indices.get_alias(name=alias))
+    assert rebuilt != live and len(rebuilt) == 1
+    assert client.count(index=alias)["count"] == expected
+    from shared.es_index import MAPPING_VERSION, mapping_version
+    assert mapping_version(client, rebuilt[0]) == MAPPING_VERSION
