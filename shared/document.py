@@ -25,3 +25,6 @@ class NormalizedDoc(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     filename: str | None = None
     source_url: str | None = None
+    # The HTML page's <title> (simplified, half-width), often with a site suffix: the report's title
+    # only when the body has no title line of its own (services/parse/parser/meta.py).
+    page_title: str | None = None

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.0.1"  # 1.0.1: the HTML <title> as the title when the body has none
 
 Cell = int | float | None
 

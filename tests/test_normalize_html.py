@@ -133,3 +133,32 @@ def test_fragment_announced_as_html() -> None:
 def test_empty_rows_dropped() -> None:
     html = "<table><tr><td>规章</td><td>1</td></tr><tr><td>&nbsp;</td><td> </td></tr><tr><td>文件</td><td>2</td></tr></table>"
     assert normalize(_html(html), "id").tables[0].rows == [["规章", "1"], ["文件", "2"]]
+
+
+def _page(title: str, body: str) -> bytes:
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>".encode()
+
+
+_BODY_WITHOUT_TITLE = ("<p>本报告根据《中华人民共和国政府信息公开条例》编制。</p>"
+                       "<p>一、总体情况</p><p>2023年，本局全年共收到信息公开申请7件。</p>")
+
+
+@pytest.mark.parametrize("page_title", [
+    "沭阳县发展和改革局2023年政府信息公开工作年度报告_沭阳县人民政府",
+    "沭阳县人民政府网 - 沭阳县发展和改革局2023年政府信息公开工作年度报告",
+    "沭陽縣發展和改革局2023年政府信息公開工作年度報告|沭陽縣人民政府",  # traditional, pipe separator
+])
+def test_page_title_is_the_title_when_the_body_has_none(page_title: str) -> None:
+    from services.parse.parser import parse
+    doc = normalize(_page(page_title, _BODY_WITHOUT_TITLE), "t" * 64, filename="r.html")
+    meta = parse(doc).meta
+    assert meta.title == "沭阳县发展和改革局2023年政府信息公开工作年度报告"
+    assert meta.agency == "沭阳县发展和改革局" and meta.year == 2023
+
+
+def test_body_title_wins_and_a_site_only_page_title_is_ignored() -> None:
+    from services.parse.parser import parse
+    body = "<h1>某某镇人民政府2022年政府信息公开工作年度报告</h1>" + _BODY_WITHOUT_TITLE
+    assert parse(normalize(_page("别的标题_政府信息公开年报", body), "u" * 64)).meta.title == \
+        "某某镇人民政府2022年政府信息公开工作年度报告"
+    assert parse(normalize(_page("沭阳县人民政府 - 首页", _BODY_WITHOUT_TITLE), "v" * 64)).meta.title is None

@@ -45,5 +45,8 @@ def normalize(data: bytes, doc_id: str, filename: str | None = None, content_typ
     if traditional:
         text = chinese.to_simplified(text)
         tables = [_simplify_table(t) for t in tables]
+    # Converted whatever the body is: a site may write its page titles in traditional characters alone.
+    page_title = chinese.to_simplified(normalize_text(extracted.page_title)) if extracted.page_title else None
     return NormalizedDoc(id=doc_id, format=fmt, encoding=extracted.encoding, traditional=traditional, text=text,
-                         original_text=original_text, tables=tables, filename=filename, source_url=source_url)
+                         original_text=original_text, tables=tables, filename=filename, source_url=source_url,
+                         page_title=page_title)

@@ -31,7 +31,7 @@ def parse(doc: NormalizedDoc) -> Record:
                  meta=Meta(source=Source(format=doc.format, encoding=doc.encoding, traditional=doc.traditional,
                                          filename=doc.filename, source_url=doc.source_url)))
     try:
-        _parse_into(rec, doc.text)
+        _parse_into(rec, doc.text, doc.page_title)
     except Exception:  # noqa: BLE001 — a document must never fail parsing; say what is missing instead
         log.exception("parse failed for %s", doc.id)
         rec.findings.append(Finding(rule="MISSING_TABLE", severity="warning",
@@ -39,9 +39,9 @@ def parse(doc: NormalizedDoc) -> Record:
     return rec
 
 
-def _parse_into(rec: Record, raw_text: str) -> None:
+def _parse_into(rec: Record, raw_text: str, page_title: str | None = None) -> None:
     text = clean(raw_text)
-    _fill_meta(rec.meta, text)
+    _fill_meta(rec.meta, text, page_title)
     joined = join_labels(text)
     heads = find_headings(joined)
     rec.sections = sections(joined, heads)
@@ -74,8 +74,8 @@ def _parse_into(rec: Record, raw_text: str) -> None:
         rec.findings.extend(ambiguous(a) for a in res.ambiguities)
 
 
-def _fill_meta(m: Meta, text: str) -> None:
-    title = meta_mod.title(text)
+def _fill_meta(m: Meta, text: str, page_title: str | None = None) -> None:
+    title = meta_mod.title(text) or meta_mod.title_from_page(page_title)
     agency = meta_mod.agency(text, title)
     if agency:
         fix = correct_place(agency)

@@ -23,6 +23,7 @@ _DATE_NOT_SIGNATURE_BEFORE = re.compile(r"(?:自|至|从|到|截至|截止|于|�
 _DATE_IN_PARENS = re.compile(r"\(" + _DATE.pattern + r"\)")
 _PERIOD_YEAR = re.compile(r"统计期限(?:为|是|自|从)?[ ]*((?:19|20)\d{2})[ ]*年")
 _WS = re.compile(r"\s+")
+_PAGE_TITLE_SEP = re.compile(r"[-_|—–]+")
 _SITE_SUFFIX = re.compile(r"((?:报告|年报))[-_|—–].*$")  # "…年度报告-沭阳县发改局": the site's name
 
 
@@ -40,6 +41,17 @@ def title(text: str) -> str | None:
                 and re.fullmatch(r"[\u4e00-\u9fff ]+", lines[i - 1]):
             t = _WS.sub("", lines[i - 1]) + t
         return t
+    return None
+
+
+def title_from_page(page_title: str | None) -> str | None:
+    """The HTML <title> as the report's title, when it names one (without the site's suffix)."""
+    if not page_title:
+        return None
+    # "网站名 - 标题", "标题_栏目名": the part that reads as a report title
+    for t in _PAGE_TITLE_SEP.split(_WS.sub("", page_title)):
+        if len(t) <= 70 and not _NOT_TITLE.match(t) and _TITLE_LINE.search(t):
+            return t
     return None
 
 

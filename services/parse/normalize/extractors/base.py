@@ -19,6 +19,7 @@ Block = str | Table
 class Extracted:
     blocks: list[Block]
     encoding: str | None = None
+    page_title: str | None = None   # HTML <title>: the report's title when its body has no title line
 
 
 @dataclass

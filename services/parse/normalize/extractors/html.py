@@ -263,4 +263,6 @@ class HtmlExtractor(Extractor):
         blocks = _Walker().walk(root) if root is not None else []
         if not blocks:
             raise errors.no_text()
-        return Extracted(blocks=blocks, encoding=enc)
+        title_el = root.find(".//title") if root is not None else None
+        page_title = " ".join("".join(title_el.itertext()).split()) if title_el is not None else ""
+        return Extracted(blocks=blocks, encoding=enc, page_title=page_title[:300] or None)
