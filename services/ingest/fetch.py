@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 import httpx
 
+from services.ingest.limits import read_capped
+
 
 class FetchError(Exception):
     def __init__(self, status: int, zh: str, en: str) -> None:
@@ -100,16 +102,10 @@ async def fetch(url: str, *, allow_hosts: list[str], allow_private: bool, max_by
                     if resp.status_code != 200:
                         raise FetchError(502, f"来源服务器返回 HTTP {resp.status_code}",
                                          f"the source server answered HTTP {resp.status_code}")
-                    declared = resp.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise _too_large(max_bytes)
-                    buf = bytearray()
-                    async for chunk in resp.aiter_bytes():
-                        buf += chunk
-                        if len(buf) > max_bytes:
-                            raise _too_large(max_bytes)
+                    data = await read_capped(resp.aiter_bytes(), resp.headers.get("content-length"),
+                                             max_bytes, _too_large)
                     ctype = resp.headers.get("content-type")
-                    return Fetched(bytes(buf), ctype.split(";")[0].strip() if ctype else None,
+                    return Fetched(data, ctype.split(";")[0].strip() if ctype else None,
                                    _filename(current), str(current))
             except httpx.TimeoutException:
                 raise FetchError(504, "抓取超时", "fetching the URL timed out")

@@ -3,6 +3,7 @@ unsupported types (415). Every refusal carries a Chinese and an English message.
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -45,18 +46,23 @@ def too_large(limit: int) -> HTTPException:
     return problem(413, f"文件过大（上限 {limit} 字节）", f"payload too large (limit {limit} bytes)")
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it (or its declared Content-Length) exceeds
-    `limit`: a false 1 GB claim is answered before anything is read."""
-    declared = request.headers.get("content-length")
+async def read_capped(chunks: AsyncIterator[bytes], declared: str | None, limit: int,
+                      refuse: Callable[[int], Exception]) -> bytes:
+    """A streamed body, refused with `refuse(limit)` as soon as it (or its declared length) exceeds
+    `limit`: a false 1 GB claim is answered before anything is read. Uploads and URL fetches both."""
     if declared and declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
+        raise refuse(limit)
     buf = bytearray()
-    async for chunk in request.stream():
+    async for chunk in chunks:
         buf += chunk
         if len(buf) > limit:
-            raise too_large(limit)
+            raise refuse(limit)
     return bytes(buf)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, 413 beyond `limit`."""
+    return await read_capped(request.stream(), request.headers.get("content-length"), limit, too_large)
 
 
 # --- type ------------------------------------------------------------------------------------
