@@ -114,6 +114,30 @@ STAGE_ORDER = {"normalize": 0, "parse": 1, "validate": 2, "index": 3}
 STEPS = ("queued", "normalized", "parsed", "validated", "indexed")
 
 
+ES_WORK = {  # node stats: what Elasticsearch spent its time on (`_nodes/stats/indices`)
+    "indexing": ("indexing", "index_total", "index_time_in_millis"),
+    "search (query)": ("search", "query_total", "query_time_in_millis"),
+    "search (fetch)": ("search", "fetch_total", "fetch_time_in_millis"),
+    "get / mget": ("get", "total", "time_in_millis"),
+    "refresh": ("refresh", "total", "total_time_in_millis"),
+    "merge": ("merges", "total", "total_time_in_millis"),
+    "flush": ("flush", "total", "total_time_in_millis"),
+}
+
+
+def es_work(es) -> dict[str, tuple[int, int]]:
+    node = next(iter(es.nodes.stats(metric="indices")["nodes"].values()))["indices"]
+    return {k: (node[a][b], node[a][c]) for k, (a, b, c) in ES_WORK.items()}
+
+
+def es_work_report(before: dict, after: dict, documents: int) -> list[str]:
+    lines = [f"{'operation':16} {'count':>8} {'per report':>10} {'time s':>8} {'ms/report':>9}"]
+    for k in ES_WORK:
+        n, ms = after[k][0] - before[k][0], after[k][1] - before[k][1]
+        lines.append(f"{k:16} {n:8d} {n / documents:10.2f} {ms / 1000:8.1f} {ms / documents:9.2f}")
+    return lines
+
+
 def stage_latency(statuses) -> list[str]:
     """From the status timestamps: time from one stage's end to the next one's (queue wait + work)."""
     from datetime import datetime
@@ -178,12 +202,16 @@ def main(
     keep: bool = typer.Option(False, help="keep the index, events and storage of this run"),
     rss_interval: float = typer.Option(1.0, help="seconds between memory samples"),
     events: bool = typer.Option(True, help="pipeline events on (as deployed); off to see their cost"),
+    profile: bool = typer.Option(False, help="cProfile every worker pool process (slower); prints each "
+                                              "stage's top functions by own time"),
     code: Path = typer.Option(None, help="run the workers and API from another checkout (before/after "
                                          "comparisons: git archive REV | tar -x -C DIR)"),
 ) -> None:
     print("$ " + shlex.join([".venv/bin/python", *sys.argv]))
     run_id = uuid.uuid4().hex[:8]
+    prof_dir = VAR / f"profile-{run_id}"
     env = bench_env(run_id, NIANBAO_EVENTS_ENABLED="1" if events else "0",
+                    **({"NIANBAO_PROFILE_DIR": str(prof_dir)} if profile else {}),
                     **({"PYTHONPATH": str(code.resolve())} if code else {}))
     os.environ.update(env)  # before the first import of shared.settings: this process is a client too
     servers("start")
@@ -209,6 +237,7 @@ def main(
         sampler = RssSampler(stack.worker_pids(), interval=rss_interval)
         sampler.start()
         cpu = CpuMeter({**stack.worker_pids(), "ingest-api": stack.procs["ingest"].pid, **server_pids()})
+        work0 = es_work(es)
         cpu.start()
         t0 = time.monotonic()
         up_s, codes = asyncio.run(upload(stack.ingest_url, docs, clients))
@@ -218,6 +247,7 @@ def main(
                                        _LazyStatuses(store, ids))
         sampler.stop()
         cpu.stop()
+        work1 = es_work(es)
         wall = t_end - t0
         statuses = [s for s in (store.get(i) for i in ids) if s is not None]
         tally = Counter(s.status for s in statuses)
@@ -233,8 +263,12 @@ def main(
         print("\n".join(stage_latency(statuses)))
         print("\nwhere the CPU went (uploads to searchable; the benchmark's own client not counted):")
         print("\n".join(cpu.report(count)))
+        print("\nElasticsearch's work (node stats; times are summed over threads, not CPU):")
+        print("\n".join(es_work_report(work0, work1, count)))
         print("\nworker memory (VmRSS, MiB):")
         print("\n".join(sampler.report()))
+        if profile:
+            print_profiles(prof_dir)
     finally:
         stack.stop()
     indexed = [s.id for s in statuses if s.status == "indexed"]
@@ -255,6 +289,19 @@ def main(
         if events:
             drop(es, f"{get_settings().events_prefix}-*")
         shutil.rmtree(get_settings().storage_dir, ignore_errors=True)
+
+
+def print_profiles(folder: Path, top: int = 25) -> None:
+    """Each stage's pool processes merged: the functions with the most own time, and the total."""
+    import pstats
+    for stage in STAGE_ORDER:
+        files = sorted(folder.glob(f"{stage}-*.prof"))
+        if not files:
+            continue
+        st = pstats.Stats(*map(str, files))
+        print(f"\n--- profile of {stage} ({len(files)} processes, {st.total_tt:.1f}s profiled; {folder}) ---")
+        st.sort_stats("tottime").print_stats(top)
+        st.sort_stats("cumulative").print_stats(top)
 
 
 class _LazyStatuses:
