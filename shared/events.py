@@ -62,8 +62,8 @@ _seen: set[str] = set()   # daily indices this process has written to
 def _client():
     url = get_settings().es_url
     if url not in _clients:
-        from elasticsearch import Elasticsearch
-        _clients[url] = Elasticsearch(url, request_timeout=2, max_retries=0)
+        from shared.es_index import client
+        _clients[url] = client(url, request_timeout=2, max_retries=0)
     return _clients[url]
 
 

@@ -16,15 +16,15 @@ def normalize_document(doc_id: str, batch: Batch) -> None:
         raise ProcessingError("unknown_document", "未找到该文档的原始文件", "raw document not found")
     doc = normalize(storage().get_raw(doc_id), doc_id, filename=st.filename,
                     content_type=st.content_type, source_url=st.source_url)
-    storage().put_artifact(doc_id, "normalized", doc.model_dump(mode="json"))
+    storage().put_model(doc_id, "normalized", doc)
     batch.advance(doc_id, "normalized")
     batch.hand_on("parse", doc_id)
 
 
 @stage_task("parse")
 def parse_document(doc_id: str, batch: Batch) -> None:
-    doc = NormalizedDoc.model_validate(storage().get_artifact(doc_id, "normalized"))
+    doc = storage().get_model(doc_id, "normalized", NormalizedDoc)
     record = parse(doc)
-    storage().put_artifact(doc_id, "parsed", record.model_dump(mode="json"))
+    storage().put_model(doc_id, "parsed", record)
     batch.advance(doc_id, "parsed")
     batch.hand_on("validate", doc_id)

@@ -12,8 +12,6 @@ Key format: "<adcode or region names>|<name>", e.g. "370602|发改局".
 from __future__ import annotations
 
 import re
-from functools import cache
-
 from shared.record import Record
 from shared.textnorm import to_simplified
 
@@ -38,17 +36,32 @@ PUNCT = re.compile(r"[\s\W_]+")
 LEVEL_WORD = re.compile(r"^[省市区县旗](?=(人民)?政府)")
 
 
-@cache
-def _locate(text: str) -> tuple[str | None, str | None, str | None, str | None]:
-    """(adcode, province, city, county) that cpca finds in the text; None where not found."""
+Located = tuple[str | None, str | None, str | None, str | None]
+_located: dict[str, Located] = {}   # per process; a body's text recurs every year
+
+
+def _clean(x: object) -> str | None:
+    return x if isinstance(x, str) and x else None
+
+
+def _locate_many(texts: list[str]) -> None:
+    """Run cpca once over every text not located yet: one call for a batch costs about what one call
+    for a single text does (it builds a pandas frame each time)."""
+    todo = sorted({t for t in texts if t and t not in _located})
+    if not todo:
+        return
     import cpca  # heavy (loads its area table once); imported only when a key is needed
 
-    row = cpca.transform([text]).iloc[0]
+    frame = cpca.transform(todo)
+    for text, adcode, province, city, county in zip(todo, frame["adcode"], frame["省"], frame["市"], frame["区"]):
+        _located[text] = (_clean(adcode), _clean(province), _clean(city), _clean(county))
 
-    def clean(x: object) -> str | None:
-        return x if isinstance(x, str) and x else None
 
-    return clean(row["adcode"]), clean(row["省"]), clean(row["市"]), clean(row["区"])
+def _locate(text: str) -> Located:
+    """(adcode, province, city, county) that cpca finds in the text; None where not found."""
+    if text not in _located:
+        _locate_many([text])
+    return _located[text]
 
 
 def short_place(name: str) -> str:
@@ -72,12 +85,24 @@ def normalize_name(name: str, places: list[str]) -> str:
     return text
 
 
-def agency_key(record: Record) -> str:
-    meta = record.meta
-    agency = to_simplified(meta.agency or "")
-    region = meta.region
+def _located_text(record: Record) -> tuple[str, str]:
+    """(the agency name simplified, the text cpca reads: region names it does not contain + the name)."""
+    agency = to_simplified(record.meta.agency or "")
+    region = record.meta.region
     context = "".join(p for p in (region.province, region.city, region.county) if p and p not in agency)
-    adcode, province, city, county = _locate(context + agency) if (context + agency) else (None,) * 4
+    return agency, context + agency
+
+
+def agency_keys(records: list[Record]) -> list[str]:
+    """agency_key of each record, with one cpca call for the whole batch."""
+    _locate_many([_located_text(r)[1] for r in records])
+    return [agency_key(r) for r in records]
+
+
+def agency_key(record: Record) -> str:
+    region = record.meta.region
+    agency, text = _located_text(record)
+    adcode, province, city, county = _locate(text) if text else (None,) * 4
     places = [province, city, county, region.province, region.city, region.county]
     name = normalize_name(agency, places)
     where = adcode or "/".join(p or "" for p in (region.province, region.city, region.county))
