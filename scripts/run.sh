@@ -139,6 +139,8 @@ cmd_start() {
   # After an upgrade that changed the index mapping: rebuild from the stored records (needs the workers).
   nianbao_cli reindex --if-outdated || warn "索引重建未完成，旧索引保持不变；请查看 var/log/ 后运行 nianbao reindex" \
     "index rebuild did not complete, the old index is unchanged; see var/log/, then run nianbao reindex"
+  # An index from before the body registry was complete: fill it once (the workers then skip searches).
+  nianbao_cli registry-rebuild --if-incomplete
   ((samples)) && nianbao_cli load-samples
 
   cat <<EOF

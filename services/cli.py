@@ -102,6 +102,25 @@ def init_index() -> None:
     typer.echo(f"索引 / index: {get_settings().es_alias} → {ensure_index(client())}")
 
 
+@app.command("registry-rebuild")
+def registry_rebuild(if_incomplete: bool = typer.Option(False, "--if-incomplete",
+                                                        help="only when the registry is not marked complete")) -> None:
+    """Fill the body registry (which report is current for each body and year) from the index and mark
+    it complete, so the workers stop searching Elasticsearch for reports it does not know."""
+    from shared.bodies import BodyRegistry
+    from shared.es_index import client, ensure_index
+    from shared.stage import status_store
+    alias = get_settings().es_alias
+    bodies = BodyRegistry(status_store().r)
+    if if_incomplete and bodies.is_complete():
+        typer.echo(f"登记表已完整 / the body registry of {alias} is complete")
+        return
+    es = client()
+    ensure_index(es)
+    n = bodies.rebuild(es)
+    typer.echo(f"已登记 {n} 份现行年报 / registered {n} current reports of {alias}; registry complete")
+
+
 @app.command("load-samples")
 def load_samples(url: str = typer.Option(None, help="ingest API base URL"), force: bool = False) -> None:
     """Load the shipped sample reports when the index is empty (a newcomer's first search finds something)."""

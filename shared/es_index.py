@@ -16,12 +16,15 @@ What search needs, and nothing more, is indexed (docs/benchmarks.md §3 has the 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
 from shared.record import AD_2019, AD_2021, APP_COLS, APP_ROW_LABELS, RL_COLS, RL_GROUPS, Record
 from shared.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "nianbao-reports"
 # Bump with every mapping change: a fresh install creates `<alias>-v<MAPPING_VERSION>`; an existing one
@@ -111,7 +114,7 @@ def index_body(builtin_cjk: bool = True) -> dict[str, Any]:
     return {
         # Two shards: a search runs on both cores at once (a single client's phrase query measured
         # ~20-30 % faster at the tail, no more CPU in all; docs/benchmarks.md §3).
-        "settings": {"number_of_shards": 2, "number_of_replicas": 0, "refresh_interval": "1s",
+        "settings": {"number_of_shards": 2, "number_of_replicas": 0, "refresh_interval": get_settings().es_refresh_interval,
                      "analysis": analysis_settings(builtin_cjk)},
         "mappings": {
             "_meta": {"mapping_version": MAPPING_VERSION},
@@ -153,8 +156,21 @@ def index_body(builtin_cjk: bool = True) -> dict[str, Any]:
     }
 
 
+def _serializers() -> dict[str, Any]:
+    """orjson for request and response bodies: an index batch is megabytes of JSON, which the standard
+    library's encoder turned out to spend more CPU on than building the documents (docs/benchmarks.md §2)."""
+    from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
+
+    class OrjsonNdjsonSerializer(NdjsonSerializer):
+        json_dumps = OrjsonSerializer.json_dumps
+        json_loads = OrjsonSerializer.json_loads
+
+    return {"application/json": OrjsonSerializer(), "application/x-ndjson": OrjsonNdjsonSerializer()}
+
+
 def client(url: str | None = None, **kw: Any) -> Elasticsearch:
-    return Elasticsearch(url or get_settings().es_url, request_timeout=kw.pop("request_timeout", 30), **kw)
+    return Elasticsearch(url or get_settings().es_url, request_timeout=kw.pop("request_timeout", 30),
+                         serializers=_serializers(), **kw)
 
 
 def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
@@ -174,11 +190,22 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
     if not es.indices.exists(index=index):
         try:
             es.indices.create(index=index)
+            _registry_complete(alias)
         except Exception as e:  # a concurrent starter created it first
             if "resource_already_exists" not in str(e):
                 raise
     es.indices.update_aliases(actions=[{"add": {"index": index, "alias": alias, "is_write_index": True}}])
     return index
+
+
+def _registry_complete(alias: str) -> None:
+    """A new, empty index: the body registry (shared/bodies.py) will see every report that enters it."""
+    try:
+        from shared.bodies import BodyRegistry
+        from shared.stage import status_store
+        BodyRegistry(status_store().r, alias).start_empty()
+    except Exception:  # noqa: BLE001 — Redis unreachable: the stages keep searching, which is only slower
+        log.warning("could not mark the body registry complete for %s", alias, exc_info=True)
 
 
 def mapping_version(es: Elasticsearch, index: str) -> int:
@@ -272,7 +299,7 @@ def create_next_index(es: Elasticsearch, alias: str | None = None) -> str:
 def swap_alias(es: Elasticsearch, index: str, alias: str | None = None) -> list[str]:
     """Point the alias at `index` only, in one atomic update; returns the indices it left."""
     alias = alias or get_settings().es_alias
-    es.indices.put_settings(index=index, settings={"refresh_interval": "1s"})
+    es.indices.put_settings(index=index, settings={"refresh_interval": get_settings().es_refresh_interval})
     es.indices.refresh(index=index)
     old = [i for i in alias_indices(es, alias) if i != index]
     es.indices.update_aliases(actions=[*({"remove": {"index": i, "alias": alias}} for i in old),

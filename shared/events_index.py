@@ -61,7 +61,10 @@ def template_body(prefix: str | None = None) -> dict[str, Any]:
         "index_patterns": [events_pattern(prefix)],
         "priority": TEMPLATE_PRIORITY,
         "template": {
-            "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1", "refresh_interval": "5s"},
+            # Events are best effort (shared/events.py) and the dashboards refresh every 30 s: no fsync per
+            # bulk request and few refreshes, so the events cost Elasticsearch little next to the reports.
+            "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1", "refresh_interval": "30s",
+                         "translog": {"durability": "async", "sync_interval": "5s"}},
             "mappings": events_mappings(),
         },
         "_meta": {"managed_by": "nianbao", "retention": "daily indices, deleted by events-prune"},

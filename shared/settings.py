@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     es_url: str = "http://127.0.0.1:9200"
     es_alias: str = "nianbao-reports"           # search reads the alias; indices are versioned behind it
+    # How soon an indexed report shows in search. Every refresh writes a new small segment that is later
+    # merged: under a steady stream of reports, refreshing each second was most of Elasticsearch's CPU in
+    # the pipeline (docs/benchmarks.md §2). Annual reports do not need sub-second freshness.
+    es_refresh_interval: str = "1s"
     storage_dir: Path = ROOT / "var" / "storage"  # raw bytes (content-addressed) and stage artifacts
     max_upload_bytes: int = 50 * 1024 * 1024
     ingest_url: str = "http://127.0.0.1:8000"

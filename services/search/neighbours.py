@@ -81,7 +81,8 @@ def get_report(doc_id: str) -> Record | None:
 
 def previous_reports(wanted: list[tuple[str | None, int | None, str]]) -> list[Record | None]:
     """`previous_report` for many (agency_key, year, exclude_id): the registry in one Redis round trip,
-    the registered reports in one realtime multi-get, the rest in one multi-search."""
+    the registered reports in one realtime multi-get, the rest in one multi-search (none when the
+    registry is complete)."""
     from shared.bodies import BodyRegistry
     from shared.stage import status_store
     registered = BodyRegistry(status_store().r).current_many([(k, y) for k, y, _ in wanted])
@@ -92,6 +93,8 @@ def previous_reports(wanted: list[tuple[str | None, int | None, str]]) -> list[R
             if doc.get("found"):
                 found[doc["_id"]] = Record.model_validate(doc["_source"]["record"])
     out: list[Record | None] = [found.get(d) if d and d != ex else None for d, (_, _, ex) in zip(registered, wanted)]
+    if BodyRegistry(status_store().r).is_complete():
+        return out  # a body and year the registry does not know has no report (shared/bodies.py)
     misses = [i for i, (rec, (k, y, _)) in enumerate(zip(out, wanted)) if rec is None and k and y is not None]
     for i, hits in zip(misses, _msearch([_current_search(wanted[i][0], wanted[i][1], wanted[i][2]) for i in misses])):
         out[i] = Record.model_validate(hits[0]["_source"]["record"]) if hits else None

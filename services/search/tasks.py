@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.search.neighbours import _client, neighbour_hits_many
-from services.validate.cross_year import agency_key
+from services.validate.agency_key import agency_keys
 from shared.bodies import BodyRegistry
 from shared.es_index import es_document, index_into
 from shared.record import Record
@@ -43,11 +43,13 @@ class _Doc:
 @stage_task("index", whole_batch=True)
 def index_documents(batch: Batch, items: list[Item]) -> None:
     es, alias = _client(), get_settings().es_alias
-    docs: list[_Doc] = []
+    loaded: list[tuple[Item, Record]] = []
     for item in items:
         with batch.document(item["id"]):
-            record = Record.model_validate(storage().get_artifact(item["id"], "validated"))
-            key = agency_key(record)
+            loaded.append((item, storage().get_model(item["id"], "validated", Record)))
+    docs: list[_Doc] = []
+    for (item, record), key in zip(loaded, agency_keys([r for _, r in loaded])):
+        with batch.document(item["id"]):
             if item.get("target"):  # `nianbao reindex`: into the index being built, not the live alias
                 index_into(es, item["target"], record, agency_key=key, indexed_at=now_iso(), alias=alias)
                 continue
@@ -75,9 +77,12 @@ def index_documents(batch: Batch, items: list[Item]) -> None:
 def _supersede(batch: Batch, alias: str, bodies: BodyRegistry, docs: list[_Doc]) -> None:
     """Same body and year, other bytes: the later-received version is current, the others superseded.
     Versions come from the registry (realtime), the index (versions from before the registry knew
-    them) and this batch itself."""
+    them; not searched when it is complete) and this batch itself."""
     registered = bodies.current_many([(d.key, d.year) for d in docs])
-    hits = neighbour_hits_many([(d.key, (d.year,), d.id) for d in docs])  # type: ignore[misc]
+    # A complete registry knows the current version of every body and year (older ones were marked
+    # superseded when it arrived); otherwise also search for versions it never saw.
+    hits = ([[] for _ in docs] if not docs or bodies.is_complete()
+            else neighbour_hits_many([(d.key, (d.year,), d.id) for d in docs]))  # type: ignore[misc]
     others = [({h["id"] for h in hs} | ({r} if r and r != d.id else set())) for d, r, hs in zip(docs, registered, hits)]
     in_batch: dict[tuple[str, int], list[str]] = {}
     for d in docs:

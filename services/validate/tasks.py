@@ -4,7 +4,8 @@ once for the whole batch."""
 from __future__ import annotations
 
 from services.search.neighbours import previous_reports
-from services.validate.cross_year import agency_key, cross_year
+from services.validate.agency_key import agency_keys
+from services.validate.cross_year import cross_year
 from services.validate.rules import validate
 from shared.record import Finding, Record
 from shared.stage import Batch, Item, stage_task, storage
@@ -15,19 +16,20 @@ def validate_documents(batch: Batch, items: list[Item]) -> None:
     checked: list[tuple[Item, Record, list[Finding]]] = []
     for item in items:
         with batch.document(item["id"]):
-            record = Record.model_validate(storage().get_artifact(item["id"], "parsed"))
+            record = storage().get_model(item["id"], "parsed", Record)
             # Parse-level findings (MISSING_TABLE, AMBIGUOUS_CELLS) stay; validation findings are
             # recomputed, so re-validation after a neighbour arrives replaces rather than accumulates.
             checked.append((item, record, [*record.findings, *validate(record)]))
-    wanted = [(agency_key(r), r.meta.year - 1 if r.meta.year is not None else None, item["id"])
-              for item, r, _ in checked]
+    keys = agency_keys([r for _, r, _ in checked])
+    wanted = [(key, r.meta.year - 1 if r.meta.year is not None else None, item["id"])
+              for key, (item, r, _) in zip(keys, checked)]
     for (item, record, findings), previous in zip(checked, previous_reports(wanted), strict=True):
         doc_id = item["id"]
         with batch.document(doc_id):
             if previous is not None:
                 findings.extend(cross_year(previous, record))
             record.findings = findings
-            storage().put_artifact(doc_id, "validated", record.model_dump(mode="json"))
+            storage().put_model(doc_id, "validated", record)
             batch.advance(doc_id, "validated")
             # The index task re-validates this report if a previous-year report turns up that it was
             # not compared with (one that arrived while this one was in flight).
