@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     task_events: bool = False
     events_enabled: bool = True               # pipeline events for Kibana; best effort, never fails a stage
     events_prefix: str = "nianbao-events"     # daily indices <prefix>-YYYY.MM.DD
+    events_linger_seconds: float = 1.0        # a process' events go out together, at most this late
     events_retention_days: int = 30           # older daily indices are deleted (0 = keep forever)
     queue_sample_seconds: float = 15.0        # queue-depth samples written by the ingest API (0 = off)
     kibana_url: str = "http://127.0.0.1:5601"

@@ -71,7 +71,19 @@ def seeded(stack) -> dict[str, dict]:
     ids = [post(stack, f.name, f.read_bytes()) for f in sorted(SEEDS.glob("*.txt"))]
     ids.append(post(stack, "noise.bin", random.Random(8).randbytes(4096)))
     assert len(set(ids)) == 6
-    return {i: wait_status(stack, i, timeout=180) for i in ids}
+    done = {i: wait_status(stack, i, timeout=180) for i in ids}
+    # Events leave each process up to NIANBAO_EVENTS_LINGER_SECONDS after the stage ran: wait for the
+    # last one (the index stage's of every indexed document, a failure event of every failed one).
+    es = Elasticsearch(stack.env["NIANBAO_ES_URL"], request_timeout=30)
+    prefix = stack.env["NIANBAO_EVENTS_PREFIX"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        evs = events(es, prefix, event_type="stage", document_id=ids)
+        last = {e["document_id"] for e in evs if e["stage"] == "index" or e["status"] != "ok"}
+        if last >= set(ids):
+            break
+        time.sleep(0.5)
+    return done
 
 
 def events(es: Elasticsearch, prefix: str, **match) -> list[dict]:
