@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     debug_stage_delay: str = ""
     # Uploads accepted within this many seconds go to the normalize queue in one message (0 = each at
     # once): per-batch stage costs under load, at most this much added latency (services/ingest/enqueue_batcher.py).
-    enqueue_linger_seconds: float = 0.1
+    # Every later stage works in the batches formed here: 0.5 s instead of 0.1 s cut the pipeline's CPU
+    # per report by about a quarter at 50–80 uploads/s (docs/benchmarks.md §2).
+    enqueue_linger_seconds: float = 0.5
     # --- access control (services/ingest/auth.py, docs/webhooks.md) ------------------------------
     # Ingest and admin endpoints want an API key when this is true, or as soon as any key was ever
     # created. False by default so a fresh local checkout (scripts/run.sh, the test stack) works
