@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.search.neighbours import _client, neighbour_hits_many
-from services.validate.agency_key import agency_keys
+from services.validate.agency_key import agency_key, prepare
 from shared.bodies import BodyRegistry
 from shared.es_index import es_document, index_into
 from shared.record import Record
@@ -47,9 +47,11 @@ def index_documents(batch: Batch, items: list[Item]) -> None:
     for item in items:
         with batch.document(item["id"]):
             loaded.append((item, storage().get_model(item["id"], "validated", Record)))
+    prepare([r for _, r in loaded])  # one cpca call for the batch's agency keys
     docs: list[_Doc] = []
-    for (item, record), key in zip(loaded, agency_keys([r for _, r in loaded])):
+    for item, record in loaded:
         with batch.document(item["id"]):
+            key = agency_key(record)
             if item.get("target"):  # `nianbao reindex`: into the index being built, not the live alias
                 index_into(es, item["target"], record, agency_key=key, indexed_at=now_iso(), alias=alias)
                 continue

@@ -11,9 +11,12 @@ Key format: "<adcode or region names>|<name>", e.g. "370602|发改局".
 """
 from __future__ import annotations
 
+import logging
 import re
 from shared.record import Record
 from shared.textnorm import to_simplified
+
+log = logging.getLogger(__name__)
 
 # Long form → short form, applied in order (longer patterns first where they overlap).
 VARIANTS: tuple[tuple[str, str], ...] = (
@@ -93,10 +96,13 @@ def _located_text(record: Record) -> tuple[str, str]:
     return agency, context + agency
 
 
-def agency_keys(records: list[Record]) -> list[str]:
-    """agency_key of each record, with one cpca call for the whole batch."""
-    _locate_many([_located_text(r)[1] for r in records])
-    return [agency_key(r) for r in records]
+def prepare(records: list[Record]) -> None:
+    """Locate the agencies of a batch in one cpca call, so the `agency_key` calls that follow are
+    lookups. Best effort: should the batch call fail, each record is located (and fails) on its own."""
+    try:
+        _locate_many([_located_text(r)[1] for r in records])
+    except Exception:  # noqa: BLE001 — agency_key retries per record, inside its document's isolation
+        log.warning("batch agency location failed; locating one by one", exc_info=True)
 
 
 def agency_key(record: Record) -> str:

@@ -4,7 +4,7 @@ once for the whole batch."""
 from __future__ import annotations
 
 from services.search.neighbours import previous_reports
-from services.validate.agency_key import agency_keys
+from services.validate.agency_key import agency_key, prepare
 from services.validate.cross_year import cross_year
 from services.validate.rules import validate
 from shared.record import Finding, Record
@@ -20,10 +20,14 @@ def validate_documents(batch: Batch, items: list[Item]) -> None:
             # Parse-level findings (MISSING_TABLE, AMBIGUOUS_CELLS) stay; validation findings are
             # recomputed, so re-validation after a neighbour arrives replaces rather than accumulates.
             checked.append((item, record, [*record.findings, *validate(record)]))
-    keys = agency_keys([r for _, r, _ in checked])
+    prepare([r for _, r, _ in checked])  # one cpca call for the batch's agency keys
+    keyed: list[tuple[Item, Record, list[Finding], str]] = []
+    for item, record, findings in checked:
+        with batch.document(item["id"]):
+            keyed.append((item, record, findings, agency_key(record)))
     wanted = [(key, r.meta.year - 1 if r.meta.year is not None else None, item["id"])
-              for key, (item, r, _) in zip(keys, checked)]
-    for (item, record, findings), previous in zip(checked, previous_reports(wanted), strict=True):
+              for item, r, _, key in keyed]
+    for (item, record, findings, _), previous in zip(keyed, previous_reports(wanted), strict=True):
         doc_id = item["id"]
         with batch.document(doc_id):
             if previous is not None:
