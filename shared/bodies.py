@@ -29,17 +29,8 @@ class BodyRegistry:
         self.alias = alias or get_settings().es_alias
         self.prefix = f"{_KEY}{self.alias}:"
 
-    def register(self, agency_key: str, year: int, doc_id: str) -> None:
-        self.r.hset(self.prefix + agency_key, str(year), doc_id)
-
-    def current(self, agency_key: str, year: int) -> str | None:
-        if not agency_key:
-            return None
-        v = self.r.hget(self.prefix + agency_key, str(year))
-        return v.decode() if isinstance(v, bytes) else v
-
     def current_many(self, wanted: list[tuple[str | None, int | None]]) -> list[str | None]:
-        """`current` for many (agency_key, year) pairs in one round trip."""
+        """The current report id (or None) of each (agency_key, year), in one round trip."""
         with self.r.pipeline(transaction=False) as p:
             for key, year in wanted:
                 if key and year is not None:
