@@ -56,8 +56,10 @@ class BodyRegistry:
 
     def start_empty(self) -> None:
         """The alias got a new, empty index: forget its old entries; from now on it sees every report."""
-        for keys in _chunks(self.r.scan_iter(match=self.prefix + "*", count=1000), 500):
-            self.r.delete(*keys)
+        with self.r.pipeline(transaction=False) as p:
+            for key in self.r.scan_iter(match=self.prefix + "*", count=1000):
+                p.unlink(key)
+            p.execute()
         self.mark_complete()
 
     def rebuild(self, es) -> int:
@@ -81,13 +83,3 @@ class BodyRegistry:
         self.mark_complete()
         return n
 
-
-def _chunks(it, n: int):
-    buf: list = []
-    for x in it:
-        buf.append(x)
-        if len(buf) >= n:
-            yield buf
-            buf = []
-    if buf:
-        yield buf

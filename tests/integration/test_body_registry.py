@@ -110,3 +110,13 @@ def test_registry_rebuild_fills_it_from_the_index_and_marks_it_complete(stack):
     again = subprocess.run([str(BIN / "nianbao"), "registry-rebuild", "--if-incomplete"], cwd=REPO,
                            env={**os.environ, **stack.env}, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "complete" in again.stdout
+
+
+def test_a_new_index_forgets_only_its_own_aliases_old_entries(stack):
+    r = redis.Redis.from_url(stack.env["NIANBAO_REDIS_URL"])
+    mine, other = BodyRegistry(r, "nianbao-regtest"), BodyRegistry(r, "nianbao-regtest-x")
+    mine.register_many([("k1", 2021, "old1"), ("k2", 2022, "old2")])
+    other.register_many([("k1", 2021, "kept")])
+    mine.start_empty()
+    assert mine.current_many([("k1", 2021), ("k2", 2022)]) == [None, None] and mine.is_complete()
+    assert other.current_many([("k1", 2021)]) == ["kept"] and not other.is_complete()
