@@ -16,8 +16,9 @@ Elasticsearch (:9280).
 Besides wall-clock percentiles, each row gives the CPU milliseconds per request that Elasticsearch and
 the search API process used (from /proc): on a shared machine these move far less than wall time.
 The queries rotate, so from the second round on Elasticsearch's shard request cache answers repeated
-facet requests (size 0) as it would for users repeating a search; `--no-request-cache` turns that cache
-off on the index for the run.
+requests as it would for users repeating a search: the facet counts whole, the hits up to their fetch
+phase (highlights and stored fields are still read). `--no-request-cache` turns that cache off on the
+index and in the search API for the run: every request is computed afresh.
 """
 from __future__ import annotations
 
@@ -113,7 +114,8 @@ def queries(kind: str, i: int) -> tuple[str, dict]:
                              "figure": FIGURES[i % len(FIGURES)]}
 
 
-def measure(url: str, kind: str, clients: int, per_client: int) -> tuple[list[float], int]:
+def measure(url: str, kind: str, clients: int, per_client: int,
+            by_query: dict[str, list[float]] | None = None) -> tuple[list[float], int]:
     lat: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -129,6 +131,10 @@ def measure(url: str, kind: str, clients: int, per_client: int) -> tuple[list[fl
                 except httpx.HTTPError:  # timed out or reset under overload: an error, not a crash
                     ok = False
                 mine.append((time.perf_counter() - t0) * 1000)
+                if by_query is not None:
+                    with lock:
+                        by_query.setdefault(str(params.get("q") or params.get("f") or params.get("figure")),
+                                            []).append(mine[-1])
                 if not ok:
                     with lock:
                         errors[0] += 1
@@ -154,9 +160,11 @@ def main(
     api_workers: int = typer.Option(1, help="uvicorn worker processes of the search API"),
     bulk_threads: int = typer.Option(2),
     request_cache: bool = typer.Option(True, help="Elasticsearch's shard request cache on the index (default on)"),
+    per_query: bool = typer.Option(False, help="also print each query's median and maximum (1 client, kind a)"),
 ) -> None:
     print("$ " + shlex.join([".venv/bin/python", *sys.argv]))
-    env = bench_env(ALIAS_RUN, NIANBAO_EVENTS_ENABLED="0", NIANBAO_QUEUE_SAMPLE_SECONDS="0")
+    env = bench_env(ALIAS_RUN, NIANBAO_EVENTS_ENABLED="0", NIANBAO_QUEUE_SAMPLE_SECONDS="0",
+                    NIANBAO_SEARCH_REQUEST_CACHE="1" if request_cache else "0")
     os.environ.update(env)
     servers("start")
     from shared.es_index import client
@@ -187,13 +195,16 @@ def main(
         for kind in "abc":
             for c in map(int, levels.split(",")):
                 t0, (e0, a0) = time.perf_counter(), cpu()
-                lat, err = measure(stack.search_url, kind, c, max(1, requests // c))
+                each: dict[str, list[float]] | None = {} if per_query and kind == "a" and c == 1 else None
+                lat, err = measure(stack.search_url, kind, c, max(1, requests // c), each)
                 rate = len(lat) / (time.perf_counter() - t0)
                 e1, a1 = cpu()
                 n = max(1, len(lat))
                 print(f"{names[kind]:24} {c:7d} {len(lat):5d} {percentile(lat, 50):8.1f} {percentile(lat, 95):8.1f} "
                       f"{percentile(lat, 99):8.1f} {rate:7.1f} {err:6d} {(e1 - e0) * 1000 / n:13.1f} "
                       f"{(a1 - a0) * 1000 / n:14.1f}", flush=True)
+                for q, ms in sorted((each or {}).items(), key=lambda kv: -percentile(kv[1], 50)):
+                    print(f"    {q:22} n {len(ms):3d}  median {percentile(ms, 50):6.1f}  max {max(ms):6.1f} ms")
         print("\ntarget: (a) p95 ≤ 50 ms at 1 client; load average now " + Path("/proc/loadavg").read_text().split()[0])
     finally:
         stack.stop()

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     # merged: under a steady stream of reports, refreshing each second was most of Elasticsearch's CPU in
     # the pipeline (docs/benchmarks.md §2). Annual reports do not need sub-second freshness.
     es_refresh_interval: str = "1s"
+    # Search hits (size > 0) go through Elasticsearch's shard request cache, as facet counts (size 0) do by
+    # default: a repeated search (paging back, a facet clicked and unclicked, a popular word) skips the
+    # query phase. Entries die with every refresh that changed the shard, so a result is never stale.
+    search_request_cache: bool = True
     storage_dir: Path = ROOT / "var" / "storage"  # raw bytes (content-addressed) and stage artifacts
     max_upload_bytes: int = 50 * 1024 * 1024
     ingest_url: str = "http://127.0.0.1:8000"

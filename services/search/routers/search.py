@@ -4,8 +4,9 @@ One multi-search, two requests that Elasticsearch runs side by side:
 - the hits: the query with every filter, the top hits re-ranked (`rescore`), highlights, and each hit's
   `summary` (a stored field: `_source`, which holds the whole record, is never loaded);
 - the facets (when asked for): `size` 0, the query without the facet filters, the facet aggregations,
-  and the exact total (the facet filters as `post_filter`). Elasticsearch caches such requests (shard
-  request cache) until the index changes.
+  and the exact total (the facet filters as `post_filter`).
+Elasticsearch's shard request cache keeps both until the index changes: facet requests by default, hits
+requests because we ask for it (`search_request_cache`; the fetch phase, highlights included, still runs).
 Without facets the total is exact up to TOTAL_HITS_CAP ("10000+" beyond: `total_relation` "gte").
 """
 from __future__ import annotations
@@ -95,7 +96,10 @@ def search(p: SearchParams = Depends(params_dep),
             hits_body["sort"] = order
             if cursor is not None:
                 hits_body["search_after"] = cursor
-        searches += [{"index": index}, hits_body]
+        header: dict[str, Any] = {"index": index}
+        if get_settings().search_request_cache:
+            header["request_cache"] = True  # size > 0 is cached only on request
+        searches += [header, hits_body]
     if facets:
         facet_body: dict[str, Any] = {"query": query_or_422(base_query, p), "size": 0, "track_total_hits": True,
                                       "aggs": facet_aggs(p)}
