@@ -5,8 +5,10 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.search.routers import export, reports, search, stats, timeline
 from shared.es_index import MAPPING_VERSION, client, ensure_index, mapping_version
@@ -36,16 +38,32 @@ for r in (search, reports, stats, timeline, export):
     app.include_router(r.router)
 
 
-@app.middleware("http")
-async def security_headers(request: Request, call_next):
-    # Defence in depth for the UI: even if report text slipped past escaping, no inline or foreign
-    # script runs (ECharts and our modules are same-origin files). Swagger (/docs) loads its own CDN.
-    response = await call_next(request)
-    if not request.url.path.startswith(("/docs", "/redoc", "/openapi")):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
+class SecurityHeaders:
+    """Defence in depth for the UI: even if report text slipped past escaping, no inline or foreign
+    script runs (ECharts and our modules are same-origin files). Swagger (/docs) loads its own CDN.
+    Plain ASGI, adding the headers to the response's start message: Starlette's BaseHTTPMiddleware
+    would pass every response through an extra task and stream."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(("/docs", "/redoc", "/openapi")):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)  # a route's own headers (the sandbox CSP) win
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+app.add_middleware(SecurityHeaders)
 
 
 if STATIC.exists():
