@@ -6,6 +6,7 @@ from services.parse.parser import parse
 from services.parse.parser.cells import tokens, value_of
 from services.parse.parser.region import correct_place, find_region, level
 from services.parse.parser.split import resolve, splits
+from services.parse.parser.text import join_labels
 from shared.document import NormalizedDoc
 from shared.record import APP_ROWS_2021, Region
 from tests.parse_support import text_doc
@@ -16,6 +17,15 @@ def test_null_markers_are_null_not_zero():
     for raw in ("", "/", "—", "-", "无", "不适用"):
         assert value_of(raw) is None, raw
     assert value_of("0") == 0
+
+
+def test_null_marker_lines_stay_cells_when_labels_are_joined():
+    # Wrapped labels are joined ("信息\n内容"), null-marker cells are not, indented or not.
+    text = "行政强制\n 25\n 无\n\n 第二十条第(八)项\n 信息\n内容\n行政处罚\n 3\n\t不适用\n收费"
+    got = join_labels(text.replace("\t", " "))
+    assert "无\n" in got and "不适用\n" in got
+    assert "信息内容" in got
+    assert "无第二十条" not in got and "不适用收费" not in got
 
 
 def test_units_and_signs():

@@ -104,6 +104,21 @@ def test_roundtrip_null_markers(layout, marker):
         check_roundtrip(rep)
 
 
+# Found by bench/synth_recall.py: a null marker on its own tab-indented line ending a row ("\t无") was
+# joined to the next line as part of a wrapped label, so the row had a cell too few and its first
+# number was split to fill it (86, 无, 无 read as 8, 6, null).
+_RECALL = {"error_rate": 0.3, "encodings": ("utf-8", "gb18030", "big5"), "traditional_rate": 0.2, "null_rate": 0.15}
+_TAB_NULL_ENDS = [(1, 534, {**_RECALL, "layouts": ("tabs",)}), (1, 693, {**_RECALL, "layouts": ("tabs",)}),
+                  (11, 171, {"layouts": ("pipe", "lines", "tabs", "html", "docx")})]
+
+
+@pytest.mark.parametrize("seed,index,options", _TAB_NULL_ENDS)
+def test_tab_indented_null_marker_ending_a_row(seed, index, options):
+    rep = make_report(seed, index, **options)
+    assert rep.layout == "tabs" and rep.null_cells
+    check_roundtrip(rep)
+
+
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), index=st.integers(0, 10**6))
 def test_roundtrip_property(seed, index):

@@ -28,6 +28,9 @@ _CJK_NL_GAP = re.compile(rf"\n(?<=[{CJK}]\n)(?<!\n无\n)(?<!\n不适用\n)[ \n]*
                          r"(?![一二三四五六七八九十][、.])"
                          r"(?!(?:无|不适用)[ ]*(?:\n|$))")
 _CJK_SPACE = re.compile(rf" (?<=[{CJK}] ) *(?=[{CJK}])")
+# A null-marker cell indented on its own line (tab layouts: "\t无" → " 无"). Its indent goes first, so
+# the gap patterns' look-behinds (fixed width: "\n无") see the cell and do not join it to the next line.
+_INDENTED_NULL = re.compile(r"\n[ ]+(?=(?:无|不适用)[ ]*(?:\n|$))")
 _TABLE_ROW = "|"  # " | "-rendered rows are whole lines: never join them with their neighbours
 # Page numbers of PDF text ("-3-", "— 3 —") on their own line, and markdown table rules.
 # Anchored on the line break before the line (applied to "\n" + text + "\n"), not on re.M's "^":
@@ -72,6 +75,8 @@ def _may_hold_noise_line(t: str) -> bool:
 def join_labels(text: str) -> str:
     """`clean` text with wrapped or spaced-out CJK labels joined (the tables read this)."""
     text = _CJK_SPACE.sub("", text)
+    if "\n " in text:
+        text = _INDENTED_NULL.sub("\n", text)
     gaps = _CJK_GAP if " \n" in text else _CJK_NL_GAP
     if _TABLE_ROW not in text:  # no " | " rows to keep apart: every gap goes, no Python call per gap
         return gaps.sub("", text)
