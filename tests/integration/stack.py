@@ -109,14 +109,25 @@ class Stack:
         self.pidfile.parent.mkdir(parents=True, exist_ok=True)
         self.pidfile.write_text("\n".join(str(p.pid) for p in self.procs.values()))
 
+    def start_api(self, which: str) -> None:
+        port = INGEST_PORT if which == "ingest" else SEARCH_PORT
+        self._spawn(which, [str(BIN / "uvicorn"), f"services.{which}.app:app", "--host", "127.0.0.1",
+                            "--port", str(port)])
+
+    def restart_api(self, which: str, **env: str) -> None:
+        """Stop one API and start it again with these settings changed (for the rest of the module)."""
+        self.kill(which, signal.SIGTERM)
+        self.env.update(env)
+        self.start_api(which)
+        self._record_pids()
+        self.wait_ready()
+
     def start(self) -> None:
         self._kill_stale()
         for s in STAGES:
             self.start_worker(s)
-        self._spawn("ingest", [str(BIN / "uvicorn"), "services.ingest.app:app", "--host", "127.0.0.1",
-                               "--port", str(INGEST_PORT)])
-        self._spawn("search", [str(BIN / "uvicorn"), "services.search.app:app", "--host", "127.0.0.1",
-                               "--port", str(SEARCH_PORT)])
+        self.start_api("ingest")
+        self.start_api("search")
         self._record_pids()
         self.wait_ready()
 

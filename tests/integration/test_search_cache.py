@@ -8,7 +8,7 @@ import time
 import httpx
 from elasticsearch import Elasticsearch
 
-from tests.integration.stack import BIN, Stack
+from tests.integration.stack import Stack
 from tests.integration.test_body_registry import post
 from tests.paths import REAL, SEEDS
 
@@ -38,14 +38,6 @@ def until_found(stack: Stack, doc_id: str, timeout: float = 30) -> list[str]:
         time.sleep(0.5)
 
 
-def restart_search(stack: Stack, **env: str) -> None:
-    stack.kill("search")
-    stack.env.update(env)
-    stack._spawn("search", [str(BIN / "uvicorn"), "services.search.app:app", "--host", "127.0.0.1",
-                            "--port", stack.search_url.rsplit(":", 1)[1]])
-    stack.wait_ready()
-
-
 def test_repeated_search_is_cached_and_never_stale(stack):
     seeds = sorted(f for f in SEEDS.iterdir() if f.is_file())
     first = post(stack, seeds[0].read_bytes(), seeds[0].name)
@@ -63,7 +55,7 @@ def test_repeated_search_is_cached_and_never_stale(stack):
 
 
 def test_hits_are_not_cached_with_the_setting_off(stack):
-    restart_search(stack, NIANBAO_SEARCH_REQUEST_CACHE="0")
+    stack.restart_api("search", NIANBAO_SEARCH_REQUEST_CACHE="0")
     try:
         want = hits(stack)
         assert want, "the first test indexed reports that match"
@@ -72,4 +64,4 @@ def test_hits_are_not_cached_with_the_setting_off(stack):
         assert hits(stack) == want
         assert cache_hits(stack) == before
     finally:
-        restart_search(stack, NIANBAO_SEARCH_REQUEST_CACHE="1")
+        stack.restart_api("search", NIANBAO_SEARCH_REQUEST_CACHE="1")
