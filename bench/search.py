@@ -133,8 +133,7 @@ def measure(url: str, kind: str, clients: int, per_client: int,
                 mine.append((time.perf_counter() - t0) * 1000)
                 if by_query is not None:
                     with lock:
-                        by_query.setdefault(str(params.get("q") or params.get("f") or params.get("figure")),
-                                            []).append(mine[-1])
+                        by_query.setdefault(str(params.get("q")), []).append(mine[-1])  # kind (a) only
                 if not ok:
                     with lock:
                         errors[0] += 1
