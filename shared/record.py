@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-PARSER_VERSION = "1.0.1"  # 1.0.1: the HTML <title> as the title when the body has none
+PARSER_VERSION = "1.1.0"  # 1.1.0: cells placed only where certain, provenance and quality; 1.0.1: HTML <title>
 
 Cell = int | float | None
 
@@ -145,6 +145,31 @@ class Finding(BaseModel):
     actual: int | float | str | list | None = None
 
 
+CellSource = Literal["read", "inferred", "unknown"]
+Grade = Literal["complete", "partial", "unreadable"]
+
+
+class CellProvenance(BaseModel):
+    """Where a cell's value came from, for every cell that was not simply read where it is printed
+    (extension, docs/record-extensions.md). `inferred`: the position or the value follows from the
+    table's identities (`by`: their ids, shared/schema.py); `unknown`: the document does not fix it
+    (the value is null)."""
+    source: CellSource
+    by: list[str] = Field(default_factory=list)
+
+
+class Quality(BaseModel):
+    """How completely the tables were read (extension, docs/record-extensions.md).
+    complete: all three tables found, every cell read or inferred; unreadable: no table cell read;
+    partial: anything between. `reasons`: one "中文 / English" line per shortfall."""
+    grade: Grade = "complete"
+    cells_read: int = 0
+    cells_inferred: int = 0
+    cells_unknown: int = 0
+    tables_found: int = 0
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Record(BaseModel):
     id: str
     parser_version: str = PARSER_VERSION
@@ -158,6 +183,10 @@ class Record(BaseModel):
     # Raw text of cells that were not a plain number (null markers, units, signs), keyed by record
     # path ("applications.denied.state_secret.total"), so a reader can see why a value is null.
     raw_cells: dict[str, str] = Field(default_factory=dict)
+    # Extensions (docs/record-extensions.md): provenance of each cell that was not read where printed,
+    # keyed like raw_cells (absent = read); and the read-quality grade of the whole record.
+    provenance: dict[str, CellProvenance] = Field(default_factory=dict)
+    quality: Quality | None = None
     # Extension (docs/record-extensions.md): the normalized full text, for search and display.
     text: str | None = None
 
