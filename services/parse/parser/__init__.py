@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 
 from shared.document import NormalizedDoc
-from shared.record import Finding, Meta, Record, Source
+from shared.record import CellProvenance, Finding, Meta, Record, Source
 
 from . import meta as meta_mod
 from .figures import figures
+from .quality import assess
 from .findings import ambiguous, missing_table
 from .region import correct_place, find_region, level
 from .regions import find_regions
@@ -63,15 +64,22 @@ def _parse_into(rec: Record, raw_text: str, page_title: str | None = None) -> No
     if reg.rl:
         results["review_litigation"] = review_litigation.parse(joined, *reg.rl)
 
+    found: dict[str, bool] = {}
     for name in ("active_disclosure", "applications", "review_litigation"):
         res = results.get(name)
+        found[name] = res is not None and res.readable
         if res is None or not res.readable:
             rec.findings.append(missing_table(name))
             if res is None:
                 continue
         setattr(rec, name, res.values)
         rec.raw_cells.update(res.raw)
+        if res.provenance:
+            rec.provenance.update((p, CellProvenance(source=c.source, by=list(c.by)))
+                                  for p, c in res.provenance.items())
         rec.findings.extend(ambiguous(a) for a in res.ambiguities)
+    rec.quality, incomplete = assess(rec, found)
+    rec.findings.extend(incomplete)
 
 
 def _fill_meta(m: Meta, text: str, page_title: str | None = None) -> None:

@@ -5,7 +5,7 @@ from shared.record import Finding
 
 from .tables.base import Ambiguity
 
-_TABLE_ZH = {
+TABLE_ZH = {
     "active_disclosure": "主动公开政府信息情况表",
     "applications": "收到和处理政府信息公开申请情况表",
     "review_litigation": "政府信息公开行政复议、行政诉讼情况表",
@@ -14,7 +14,7 @@ _TABLE_ZH = {
 
 def missing_table(table: str) -> Finding:
     return Finding(rule="MISSING_TABLE", severity="warning", where=table,
-                   message=f"未找到或无法读取{_TABLE_ZH[table]} / Table {table} is absent or unreadable")
+                   message=f"未找到或无法读取{TABLE_ZH[table]} / Table {table} is absent or unreadable")
 
 
 def ambiguous(a: Ambiguity) -> Finding:

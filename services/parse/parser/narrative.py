@@ -26,3 +26,15 @@ def best_supported(candidates: Sequence[list[Value]], stated: set[int]) -> int:
         return len({v for v in c if isinstance(v, int) and v and v in stated})
     scores = [score(c) for c in candidates]
     return scores.index(max(scores))
+
+
+def supported(candidates: Sequence[list[Value]], stated: set[int]) -> int | None:
+    """Index of the one candidate with the most distinct non-zero values the narrative states; None
+    when no candidate has any or several tie (then the narrative does not decide)."""
+    def score(c: list[Value]) -> int:
+        return len({v for v in c if isinstance(v, int) and v and v in stated})
+    scores = [score(c) for c in candidates]
+    best = max(scores, default=0)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    return scores.index(best)

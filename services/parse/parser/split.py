@@ -6,11 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from .cells import Token, Value
+from .placement import BLANK, Option
 
 MAX_CELL_DIGITS = 7
 MAX_CANDIDATES = 64
+MAX_GAP_OPTIONS = 3432     # C(14, 7): more ways to place a row's numbers than that and the row is unknown
+MAX_EXTRA_TOKENS = 3       # a row may show a few more numbers than cells: digits broken across lines
+
+# Row-local sums of a row, as (indices of the parts, index of their total): APP_ROW_SUM's one,
+# REVIEW_SUM / LITIGATION_SUM's three. Used to drop placements no non-negative filling can satisfy.
+Sums = Sequence[tuple[Sequence[int], int]]
 
 
 def _cuts(s: str, k: int) -> Iterator[list[int]]:
@@ -60,21 +68,101 @@ class Resolved:
     good: Sequence[list[Value]] = ()
     complete: bool = True                      # False when fewer cells than the row has were found
     plain: bool = False                        # n plain numbers as printed: no raw text, no candidates
+    # More than one reading fits the row: every one of them (BLANK where no number is printed). The
+    # table's identities then decide (placement.py); `values` is only the first of them.
+    options: Sequence[Option] = ()
 
 
 def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] | None = None,
-            ) -> Resolved:
+            sums: Sums | None = None) -> Resolved:
     """Read n cells from a row's tokens. Exact count: as printed (even if its arithmetic is broken:
-    the report says so). Fewer: recover the split, preferring those that pass `check`.
-    More: the first n (stray numbers after the row are narrative)."""
+    the report says so). More: the first n (stray numbers after the row are narrative), unless they
+    break `check` and joining numbers broken across lines fits it. Fewer: recover the split, keeping
+    those that pass `check`; with `sums` (a table whose pages may drop empty cells), when no split
+    passes, every placement of the numbers into n columns that the row's sums allow.
+    Wherever more than one reading remains, all of them are `options`: nothing is chosen here."""
     if len(toks) >= n:
         use = toks[:n]
-        return Resolved([t.value for t in use], [t.raw if not t.raw.isdigit() else None for t in use])
+        vals = [t.value for t in use]
+        if len(toks) > n and check is not None and not check(vals):
+            joined = _joins(toks, n, check)
+            if len(joined) == 1:
+                return Resolved(joined[0], [None] * n)
+            if joined:
+                return Resolved(list(joined[0]), [None] * n, options=joined)
+        return Resolved(vals, [t.raw if not t.raw.isdigit() else None for t in use])
     cands = splits(toks, n) if any(t.splittable for t in toks) else []
-    if not cands:
-        vals = [t.value for t in toks] + [None] * (n - len(toks))
-        raws = [t.raw if not t.raw.isdigit() else None for t in toks] + [None] * (n - len(toks))
-        return Resolved(vals, raws, complete=False)
-    good = [c for c in cands if check is None or check(c)] or cands
-    many = len(cands) > 1
-    return Resolved(list(good[0]), [None] * n, candidates=cands if many else [], good=good if many else [])
+    good = [c for c in cands if check is None or check(c)]
+    if good:
+        many = len(cands) > 1
+        return Resolved(list(good[0]), [None] * n, candidates=cands if many else [],
+                        good=good if many else [], options=good if len(good) > 1 else ())
+    raws = [t.raw if not t.raw.isdigit() else None for t in toks] + [None] * (n - len(toks))
+    if sums is not None:
+        opts = gap_options([t.value for t in toks], n, sums)
+        return Resolved([None] * n, [None] * n, complete=False, options=opts or [[BLANK] * n])
+    if cands:  # no table arithmetic to choose with: every split is a reading
+        return Resolved(list(cands[0]), [None] * n, candidates=cands if len(cands) > 1 else [],
+                        good=cands if len(cands) > 1 else [], options=cands if len(cands) > 1 else ())
+    vals = [t.value for t in toks] + [None] * (n - len(toks))
+    if n > len(toks):  # which columns the printed numbers stand in is not known
+        return Resolved(vals, raws, complete=False, options=gap_options(vals[:len(toks)], n, ()))
+    return Resolved(vals, raws, complete=False)
+
+
+def gap_options(values: Sequence[Value], n: int, sums: Sums) -> list[Option]:
+    """Every placement of the printed values, in order, into n columns (the page dropped the empty
+    cells between them), that the row's sums allow with non-negative blanks."""
+    k = len(values)
+    if k > n:
+        return []
+    out: list[Option] = []
+    for cols in combinations(range(n), k):
+        opt: list[Value | object] = [BLANK] * n
+        for c, v in zip(cols, values):
+            opt[c] = v
+        if all(_sum_fits(opt, parts, total) for parts, total in sums):
+            out.append(opt)  # type: ignore[arg-type]
+            if len(out) > MAX_GAP_OPTIONS:
+                return []
+    return out
+
+
+def _sum_fits(opt: Sequence[object], parts: Sequence[int], total: int) -> bool:
+    """Whether parts = total can hold with the blanks non-negative (null markers count 0)."""
+    printed = 0
+    blank = False
+    for i in parts:
+        v = opt[i]
+        if v is BLANK:
+            blank = True
+        elif v is not None:
+            printed += v  # type: ignore[operator]
+    t = opt[total]
+    if t is BLANK:
+        return True
+    t = 0 if t is None else t
+    return printed <= t if blank else printed == t  # type: ignore[operator]
+
+
+def _joins(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool]) -> list[list[Value]]:
+    """Readings of more than n plain-digit tokens as n cells, adjacent tokens joined into one number
+    (a page that breaks a number across lines: "1" / "62"), that pass `check`."""
+    if len(toks) > n + MAX_EXTRA_TOKENS or not all(t.raw.isdigit() for t in toks):
+        return []
+    raws = [t.raw for t in toks]
+    out: list[list[Value]] = []
+
+    def walk(i: int, need: int, acc: list[int]) -> None:
+        if need == 0:
+            if i == len(raws) and check(list(acc)):
+                out.append(list(acc))
+            return
+        for j in range(i + 1, len(raws) - need + 2):
+            s = "".join(raws[i:j])
+            if len(s) > MAX_CELL_DIGITS or (len(s) > 1 and s[0] == "0"):
+                break
+            walk(j, need - 1, [*acc, int(s)])
+
+    walk(0, n, [])
+    return out

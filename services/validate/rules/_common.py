@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from shared.record import APP_ROW_LABELS, Cell, Finding, Record, Severity
+from shared.schema import identities_of
 
 # Applicant columns as a reader of the table sees them (中文 / English).
 APP_COL_NAMES: dict[str, tuple[str, str]] = {
@@ -99,3 +100,21 @@ def finding(rule: str, severity: Severity, zh: str, en: str, where: str | None =
 
 def app(record: Record, row: str, col: str) -> Cell:
     return record.applications.get(row, {}).get(col)
+
+
+def unplaced(record: Record, rule: str, where: str) -> bool:
+    """Whether the identity `rule` checks at `where` (shared/schema.py) holds a cell the parser could
+    not place (provenance unknown): then the identity says nothing about the report — a blank there is
+    not a 0 — and the rule stays silent (INCOMPLETE_TABLE already names the cell)."""
+    prov = record.provenance
+    if not prov:  # the usual record: every cell read
+        return False
+    table = where.split(".", 1)[0]
+    for ident in identities_of(table, "other.other" in record.applications):
+        if ident.id == rule and ident.where == where:
+            paths = ident.paths
+            break
+    else:  # no declared identity (the 2021 `other` row, derived from its sub-rows): the row's cells
+        row = where.rsplit(".", 1)[0]
+        paths = tuple(p for p in prov if p.startswith(row + "."))
+    return any(p in prov and prov[p].source == "unknown" for p in paths)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.record import APP_COLS, Finding, Record
 
-from ._common import APP_COL_NAMES, all_null, app, finding, fmt, total_of
+from ._common import APP_COL_NAMES, all_null, app, finding, fmt, total_of, unplaced
 
 
 def check_app_balance(record: Record) -> list[Finding]:
@@ -13,7 +13,7 @@ def check_app_balance(record: Record) -> list[Finding]:
         new, over = app(record, "new_received", col), app(record, "carried_over", col)
         tot, fwd = app(record, "total", col), app(record, "carried_forward", col)
         # A side with no value at all says nothing; blanks beside a stated value count as 0.
-        if all_null((new, over)) or all_null((tot, fwd)):
+        if all_null((new, over)) or all_null((tot, fwd)) or unplaced(record, "APP_BALANCE", f"applications.total.{col}"):
             continue
         left, right = total_of((new, over)), total_of((tot, fwd))
         if left == right:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.record import APP_ORG_COLS, Finding, Record
 
-from ._common import APP_ROW_EN, all_null, finding, fmt, row_zh, total_of
+from ._common import APP_ROW_EN, all_null, finding, fmt, row_zh, total_of, unplaced
 
 PART_COLS: tuple[str, ...] = ("natural_person", *APP_ORG_COLS)
 
@@ -15,7 +15,7 @@ def check_app_row_sum(record: Record) -> list[Finding]:
         if tot is None:
             continue
         parts = list(map(cells.get, PART_COLS))
-        if all_null(parts):
+        if all_null(parts) or unplaced(record, "APP_ROW_SUM", f"applications.{row}.total"):
             continue
         expected = total_of(parts)
         if expected == tot:

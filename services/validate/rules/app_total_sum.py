@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from shared.record import APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, Cell, Finding, Record
 
-from ._common import APP_COL_NAMES, all_null, app, finding, fmt, total_of
+from ._common import APP_COL_NAMES, all_null, app, finding, fmt, total_of, unplaced
 
 
 _SUMMED_ROWS = tuple(row for row in APP_RESULT_ROWS if row != "other")
@@ -31,7 +31,7 @@ def check_app_total_sum(record: Record) -> list[Finding]:
         if tot is None:
             continue
         cells = _result_cells(summed, other, subs, col)
-        if all_null(cells):
+        if all_null(cells) or unplaced(record, "APP_TOTAL_SUM", f"applications.total.{col}"):
             continue
         expected = total_of(cells)
         if expected == tot:

@@ -27,15 +27,23 @@ def _row_finding(path: str, label_zh: str, label_en: str, blank: list[str]) -> F
         where=path, expected=None, actual=blank)
 
 
+def _placed(record: Record, table: str, row: str, blank: list[str]) -> list[str]:
+    """The blank cells that are blank in the document, not cells the parser could not place."""
+    prov = record.provenance
+    if not prov:
+        return blank
+    return [c for c in blank if (p := prov.get(f"{table}.{row}.{c}")) is None or p.source != "unknown"]
+
+
 def check_empty_cells(record: Record) -> list[Finding]:
     # Labels and paths are built only for a row that has a finding: most rows have none.
     out: list[Finding] = []
     for row, cells in record.applications.items():
-        blank = _blank_beside_total(APP_COLS, cells)
+        blank = _placed(record, "applications", row, _blank_beside_total(APP_COLS, cells))
         if blank:
             out.append(_row_finding(f"applications.{row}", row_zh(row), APP_ROW_EN.get(row, row), blank))
     for group, cells in record.review_litigation.items():
-        blank = _blank_beside_total(RL_COLS, cells)
+        blank = _placed(record, "review_litigation", group, _blank_beside_total(RL_COLS, cells))
         if blank:
             zh, en = RL_GROUP_NAMES.get(group, (group, group))
             out.append(_row_finding(f"review_litigation.{group}", zh, en, blank))

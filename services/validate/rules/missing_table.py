@@ -17,7 +17,7 @@ TABLES: dict[str, tuple[str, str]] = {
 
 def _already_reported(record: Record, table: str) -> bool:
     for f in record.findings:
-        if f.rule != "MISSING_TABLE":
+        if f.rule not in ("MISSING_TABLE", "INCOMPLETE_TABLE"):  # the parser said it, with the cells
             continue
         # A parser finding without `where` cannot be attributed: assume it covers this table too.
         if f.where is None or f.where == table or f.where.startswith(table + "."):

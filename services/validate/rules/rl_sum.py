@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.record import RL_GROUPS, Finding, Record
 
-from ._common import RL_GROUP_NAMES, all_null, finding, fmt, total_of
+from ._common import RL_GROUP_NAMES, all_null, finding, fmt, total_of, unplaced
 
 PARTS: tuple[str, ...] = ("upheld", "corrected", "other", "pending")
 
@@ -15,13 +15,13 @@ def check_rl_sum(record: Record) -> list[Finding]:
         cells = record.review_litigation.get(group, {})
         tot = cells.get("total")
         parts = [cells.get(p) for p in PARTS]
-        if tot is None or all_null(parts):
+        rule = "REVIEW_SUM" if group == "review" else "LITIGATION_SUM"
+        if tot is None or all_null(parts) or unplaced(record, rule, f"review_litigation.{group}.total"):
             continue
         expected = total_of(parts)
         if expected == tot:
             continue
         zh, en = RL_GROUP_NAMES[group]
-        rule = "REVIEW_SUM" if group == "review" else "LITIGATION_SUM"
         shown = " + ".join(fmt(p) for p in parts)
         out.append(finding(
             rule, "error",

@@ -5,9 +5,10 @@ import re
 
 from shared.record import AD_KEYS
 
-from ..narrative import best_supported, stated_numbers
+from ..narrative import stated_numbers, supported
+from ..placement import Placed, place
 from ..rows import label
-from .base import RowSpec, TableResult, read_rows, store
+from .base import RowSpec, TableResult, read_rows, store, store_placed
 
 TABLE = "active_disclosure"
 _LABELS = {
@@ -48,8 +49,22 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
     resolved, _ = read_rows(text, specs, start, end, header=_HEADER)
     result = TableResult({})
     for spec, res in zip(specs, resolved):
-        if res is not None and len(res.good) > 1 and spec.key in _KEYWORD:
-            i = best_supported(res.good, stated_numbers(narrative, _KEYWORD[spec.key]))
-            res.values = list(res.good[i])
-        store(result, TABLE, spec.key, spec.cols, res)
+        if res is None or not res.options:
+            store(result, TABLE, spec.key, spec.cols, res)
+            continue
+        # No identity holds across this table's cells: a row that reads more than one way keeps
+        # only what all readings agree on, unless the narrative states the numbers of exactly one.
+        opts = list(res.options)
+        if spec.key in _KEYWORD:
+            i = supported(opts, stated_numbers(narrative, _KEYWORD[spec.key]))
+            if i is not None:  # the narrative's choice: cells the readings disagree on are inferred
+                differ = [c for j, c in enumerate(spec.cols) if len({o[j] for o in opts}) > 1]
+                res.values, res.options = list(opts[i]), ()
+                store(result, TABLE, spec.key, spec.cols, res)
+                for c in differ:
+                    result.provenance[f"{TABLE}.{spec.key}.{c}"] = Placed(res.values[spec.cols.index(c)],
+                                                                       "inferred", ("NARRATIVE",))
+                continue
+        paths = [f"{TABLE}.{spec.key}.{c}" for c in spec.cols]
+        store_placed(result, TABLE, spec.key, spec.cols, place({spec.key: (paths, opts)}, ()), res)
     return result

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
-from shared.record import APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019, APP_ROWS_2021
+from shared.record import APP_COLS, APP_OTHER_SUBROWS
+from shared.schema import app_rows, identities_of
 
 from ..cells import Value
-from ..narrative import best_supported, stated_numbers
+from ..placement import Placed, place
 from ..rows import Label, label
-from .base import RowSpec, TableResult, read_rows, store
+from .base import RowSpec, TableResult, options_of, read_rows, store, store_placed
 
 TABLE = "applications"
 _ANY = r"(?:\({n}\)|{n}[ ]?[.、])[ ]?"
@@ -44,77 +45,64 @@ _LABELS: dict[str, Label] = {
 }
 ORDER = tuple(_LABELS)
 _COLS = APP_COLS
-_APPLICATION = re.compile("申请")
+_ROW_SUMS = ((tuple(range(6)), 6),)  # natural_person + the five organisation columns = total
 
 
 def _row_sum(v: list[Value]) -> bool:
     return None in v or sum(v[:6]) == v[6]  # type: ignore[arg-type]
 
 
-_SPECS = [RowSpec(k, _LABELS[k], _COLS, check=_row_sum) for k in ORDER]
+_SPECS = [RowSpec(k, _LABELS[k], _COLS, check=_row_sum, sums=_ROW_SUMS) for k in ORDER]
 
 
 def parse(text: str, start: int, end: int, template: str | None, narrative: str) -> TableResult:
     resolved, _ = read_rows(text, _SPECS, start, end)
     by_key = dict(zip(ORDER, resolved))
-    rows: dict[str, list[Value] | None] = {k: (r.values if r else None) for k, r in by_key.items()}
-    _disambiguate(by_key, rows, narrative)
-
-    sub = [rows[k] for k in APP_OTHER_SUBROWS]
-    if any(s is not None for s in sub):
-        rows["other"] = [_sum(vals) for vals in zip(*(s or [None] * 7 for s in sub))]
-        by_key["other"] = None
-    keys = APP_ROWS_2021 if template == "2021" or any(s is not None for s in sub) else APP_ROWS_2019
+    # (六) as three sub-rows when the report prints them; a 2021-template report that prints (六) as
+    # one row keeps it, with the sub-rows empty (the shape of its template).
+    two_level = any(by_key[k] is not None for k in APP_OTHER_SUBROWS)
+    keys = [k for k in app_rows(two_level) if not (two_level and k == "other")]
     result = TableResult({})
-    for k in keys:
-        res = by_key.get(k)
-        if k == "other" and res is None and rows["other"] is not None:
-            result.values[k] = dict(zip(_COLS, rows["other"]))
+    if all(by_key[k] is not None and not by_key[k].options for k in keys):  # the usual table: all rows read
+        for k in keys:
+            store(result, TABLE, k, _COLS, by_key[k])
+    else:
+        rows = {k: ([f"{TABLE}.{k}.{c}" for c in _COLS], options_of(by_key[k], 7)) for k in keys}
+        placed = place(rows, identities_of(TABLE, two_level))
+        for k in keys:
+            if f"{TABLE}.{k}.total" in placed:
+                store_placed(result, TABLE, k, _COLS, placed, by_key[k])
+            else:
+                store(result, TABLE, k, _COLS, by_key[k])
+    if two_level:
+        _derive_other(result)
+    elif template == "2021":
+        for k in APP_OTHER_SUBROWS:
+            store(result, TABLE, k, _COLS, None)
+    return _in_table_order(result, app_rows(two_level or template == "2021"))
+
+
+def _derive_other(result: TableResult) -> None:
+    """2021: (六)其他处理 is the sum of its three sub-rows (printed without numbers of its own)."""
+    other: dict[str, Value] = {}
+    for c in _COLS:
+        paths = [f"{TABLE}.{k}.{c}" for k in APP_OTHER_SUBROWS]
+        if any(p in result.provenance and result.provenance[p].source == "unknown" for p in paths):
+            other[c] = None
+            result.provenance[f"{TABLE}.other.{c}"] = Placed(None, "unknown")
             continue
-        store(result, TABLE, k, _COLS, res)
+        other[c] = _sum(tuple(result.values.get(k, {}).get(c) for k in APP_OTHER_SUBROWS))
+        by = sorted({i for p in paths if p in result.provenance for i in result.provenance[p].by})
+        if by:
+            result.provenance[f"{TABLE}.other.{c}"] = Placed(other[c], "inferred", tuple(by))
+    result.values["other"] = other
+
+
+def _in_table_order(result: TableResult, keys: tuple[str, ...]) -> TableResult:
+    result.values = {k: result.values[k] for k in keys if k in result.values}
     return result
 
 
 def _sum(vals: tuple[Value, ...]) -> Value:
     present = [v for v in vals if v is not None]
     return sum(present) if present else None  # type: ignore[return-value]
-
-
-def _disambiguate(by_key: dict, rows: dict[str, list[Value] | None], narrative: str) -> None:
-    """A row that splits several ways takes the split that makes the table's column arithmetic
-    (balance, total = sum of results) hold; then the one the narrative states."""
-    stated: set[int] | None = None
-    for key, res in by_key.items():
-        if res is None or len(res.good) < 2:
-            continue
-        scores = []
-        for cand in res.good:
-            rows[key] = cand
-            scores.append(_column_checks(rows))
-        best = max(scores)
-        tied = [c for c, s in zip(res.good, scores) if s == best]
-        if len(tied) > 1:
-            stated = stated if stated is not None else stated_numbers(narrative, _APPLICATION)
-            choice = tied[best_supported(tied, stated)]
-        else:
-            choice = tied[0]
-        res.values = list(choice)
-        rows[key] = res.values
-
-
-def _column_checks(rows: dict[str, list[Value] | None]) -> int:
-    """How many per-column identities hold: 一+二 = (七)+四, and (七) = sum of result rows."""
-    ok = 0
-    for c in range(7):
-        def cell(k: str) -> Value:
-            r = rows.get(k)
-            return r[c] if r else None
-        a, b, t, f = cell("new_received"), cell("carried_over"), cell("total"), cell("carried_forward")
-        if None not in (a, b, t, f) and a + b == t + f:  # type: ignore[operator]
-            ok += 1
-        parts = [cell(k) for k in APP_RESULT_ROWS if k != "other"]
-        subs = [cell(k) for k in APP_OTHER_SUBROWS]
-        other = cell("other") if all(s is None for s in subs) else sum(s for s in subs if s is not None)
-        if t is not None and None not in parts and other is not None and t == sum(parts) + other:  # type: ignore[operator]
-            ok += 1
-    return ok

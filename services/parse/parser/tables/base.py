@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from ..cells import Value, pipe_cells, pipe_values, plain_values, tokens
 from ..rows import Label, locate, segments
-from ..split import Resolved, resolve
+from ..placement import BLANK, Option, Placed
+from ..split import Resolved, Sums, resolve
 
 
 @dataclass
@@ -23,10 +24,12 @@ class TableResult:
     raw: dict[str, str] = field(default_factory=dict)         # record path → printed text
     ambiguities: list[Ambiguity] = field(default_factory=list)
     rows_found: int = 0                                        # rows whose label and cells were read
+    # record path → how a cell not simply read got its value (inferred) or why it has none (unknown)
+    provenance: dict[str, Placed] = field(default_factory=dict)
 
     @property
     def readable(self) -> bool:
-        return self.rows_found > 0
+        return self.rows_found > 0 or any(p.source == "unknown" for p in self.provenance.values())
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class RowSpec:
     cols: tuple[str, ...]
     money: bool = False                                        # last column is an amount in 万元
     check: Callable[[list[Value]], bool] | None = None         # arithmetic a split must satisfy
+    sums: Sums | None = None                                   # the row's own sums (placing sparse rows)
 
 
 def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
@@ -63,11 +67,13 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
             toks = pipe_cells(first_line, n, spec.money, spec.check)
         if not toks:
             values = plain_values(seg, n)
-            if values is not None:  # the usual row in the other layouts
+            # the usual row in the other layouts (a row with more numbers than cells whose first n
+            # break its arithmetic may hold a number broken across lines: resolve reads it)
+            if values is not None and (spec.check is None or spec.check(values)):
                 out.append(Resolved(values, [None] * n, plain=True))
                 continue
             toks = tokens(seg, money=spec.money)
-        out.append(resolve(toks, n, spec.check) if toks else None)
+        out.append(resolve(toks, n, spec.check, spec.sums) if toks else None)
     return out, segs
 
 
@@ -106,3 +112,31 @@ def _merge_spanned(text: str, start: int, label_at: int, line: str, n: int, head
     if len(firsts) != n or len(parts) < len(cols):
         return line
     return "|" + "|".join(parts[i] for i in firsts)
+
+
+def options_of(res: Resolved | None, n: int) -> list[Option]:
+    """A row's readings for the placement: its options, or the one reading it has (a row that was
+    not found: one reading with every cell blank, for the identities to fill if they can)."""
+    if res is None:
+        return [[BLANK] * n]
+    if res.options:
+        return list(res.options)
+    return [res.values]
+
+
+def store_placed(result: TableResult, table: str, key: str, cols: Sequence[str],
+                 placed: dict[str, Placed], res: Resolved | None) -> None:
+    """Put a placed row's cells into the result, with the provenance of those not simply read."""
+    row: dict[str, Value] = {}
+    for c in cols:
+        path = f"{table}.{key}.{c}"
+        p = placed[path]
+        row[c] = p.value
+        if p.source != "read":
+            result.provenance[path] = p
+    result.values[key] = row
+    if res is not None and any(v is not None for v in row.values()):
+        result.rows_found += 1
+    if res is not None and res.candidates and all(p.source != "unknown" for p in
+                                                  (placed[f"{table}.{key}.{c}"] for c in cols)):
+        result.ambiguities.append(Ambiguity(f"{table}.{key}", list(row.values()), list(res.candidates)))

@@ -3,13 +3,17 @@ tables of 5 — either way the 15 numbers come in group order after the headers.
 from __future__ import annotations
 
 from shared.record import RL_COLS, RL_GROUPS
+from shared.schema import identities_of
 
 from ..cells import Value, glued_tail_tokens, pipe_cells, tokens
+from ..placement import place
 from ..split import resolve
 from .base import Ambiguity, TableResult
 
 TABLE = "review_litigation"
 N = len(RL_GROUPS) * len(RL_COLS)
+_PATHS = [f"{TABLE}.{g}.{c}" for g in RL_GROUPS for c in RL_COLS]
+_SUMS = tuple((tuple(range(g, g + 4)), g + 4) for g in range(0, N, 5))  # per group: four parts = total
 
 
 def _group_sums(v: list[Value]) -> bool:
@@ -36,14 +40,19 @@ def parse(text: str, start: int, end: int) -> TableResult:
     result = TableResult({g: {c: None for c in RL_COLS} for g in RL_GROUPS})
     if not toks:
         return result
-    res = resolve(toks[-N:], N, _group_sums)  # stray numbers come before the cells, not after
+    res = resolve(toks[-N:], N, _group_sums, _SUMS)  # stray numbers come before the cells, not after
+    if res.options:  # more than one reading: the groups' sums decide, or the cells stay unknown
+        placed = place({TABLE: (_PATHS, res.options)}, identities_of(TABLE))
+        res.values = [placed[p].value for p in _PATHS]
+        res.raw = [None] * N
+        result.provenance.update((p, placed[p]) for p in _PATHS if placed[p].source != "read")
     for i, g in enumerate(RL_GROUPS):
         for j, c in enumerate(RL_COLS):
             v, raw = res.values[i * 5 + j], res.raw[i * 5 + j]
             result.values[g][c] = v
             if raw is not None:
                 result.raw[f"{TABLE}.{g}.{c}"] = raw
-    if res.candidates:
+    if res.candidates and not any(p.source == "unknown" for p in result.provenance.values()):
         result.ambiguities.append(Ambiguity(TABLE, list(res.values), res.candidates))
     result.rows_found = 1 if any(v is not None for v in res.values) or res.raw else 0
     return result

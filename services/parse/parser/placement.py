@@ -1,0 +1,182 @@
+"""Placement of a table's numbers where the layout does not fix their columns — by the table's own
+identities, never by guess.
+
+A row whose printed numbers could stand in more than one set of columns (empty cells dropped by the
+web page, digits run together or broken across lines) comes with its *options*: every reading of its
+numbers into the row's cells, `BLANK` where no number is printed. Each option is a hypothesis; the
+table's identities (shared/schema.py) must hold with every cell a non-negative integer, blank cells
+being unknown. That is a small constraint problem, solved with OR-Tools' CP-SAT: a cell is kept only
+when every placement that satisfies the identities gives it the same value. It is `read` when every
+option prints that value there, `inferred` (by the identities that hold it) otherwise, and `unknown`
+(null) when the placements disagree.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from shared.schema import Identity
+
+from .cells import Value
+
+
+class _Blank:
+    """An unprinted cell of an option (the page dropped it): its value is not known."""
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK = _Blank()
+Option = Sequence["Value | _Blank"]
+
+_UB = 10_000_000          # larger than any count in these tables
+_SOLVE_SECONDS = 2.0      # per feasibility question; an unanswered question leaves the cell unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    value: Value
+    source: str                  # read | inferred | unknown
+    by: tuple[str, ...] = ()     # identity ids, for inferred cells
+
+
+def place(rows: Mapping[str, tuple[Sequence[str], Sequence[Option]]],
+          identities: Sequence[Identity]) -> dict[str, Placed]:
+    """The cells of the rows that have more than one option or a blank, placed where certain.
+
+    `rows`: row key → (its cell paths, its options). A row with one option and no blank is fixed
+    (read as printed) and only constrains the others. Returns a Placed for every cell of the other rows.
+    """
+    const: dict[str, int | None] = {}
+    open_rows: dict[str, tuple[Sequence[str], list[Option]]] = {}
+    for key, (paths, opts) in rows.items():
+        if len(opts) == 1 and not any(v is BLANK for v in opts[0]):
+            const.update(zip(paths, map(_as_int, opts[0])))
+        elif opts:
+            open_rows[key] = (paths, list(opts))
+    if not open_rows:
+        return {}
+    fractions = any(_as_int(v) is None for _, opts in open_rows.values() for o in opts for v in o
+                    if v is not BLANK)
+    if identities and not fractions:
+        # All identities; if the report's own arithmetic breaks them, those within a row alone.
+        for level in (identities, [i for i in identities if _row_local(i)]):
+            solved = _solve(open_rows, const, level)
+            if solved is not None:
+                return solved
+    return _agree(open_rows)
+
+
+def _agree(open_rows: dict[str, tuple[Sequence[str], list[Option]]]) -> dict[str, Placed]:
+    """With no identity to decide: a cell is read where every reading prints the same value there."""
+    out: dict[str, Placed] = {}
+    for paths, opts in open_rows.values():
+        for i, p in enumerate(paths):
+            printed = {_key(o[i]) for o in opts}
+            if len(printed) == 1 and BLANK not in printed:
+                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
+            else:
+                out[p] = Placed(None, "unknown")
+    return out
+
+
+def _row_local(identity: Identity) -> bool:
+    """An identity within one row (APP_ROW_SUM, REVIEW_SUM …): it holds whatever other rows say."""
+    prefixes = {p.rsplit(".", 1)[0] for p in identity.paths}
+    return len(prefixes) == 1
+
+
+def _as_int(v: object) -> int | None:
+    """A fixed cell's value in the arithmetic (null markers count 0, as in the rules); None for a
+    value that no integer identity can hold (a fraction)."""
+    if v is None:
+        return 0
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else None
+    return v  # type: ignore[return-value]  # int
+
+
+def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict[str, int | None],
+           identities: Sequence[Identity]) -> dict[str, Placed] | None:
+    """The placement under these identities; None when no option fits them (the report's own
+    arithmetic is broken somewhere, so they cannot decide)."""
+    m = cp_model.CpModel()
+    var: dict[str, cp_model.IntVar] = {}
+
+    def cell(p: str):
+        if p in const:
+            return const[p]
+        if p not in var:
+            var[p] = m.new_int_var(0, _UB, p)
+        return var[p]
+
+    open_paths = [p for paths, _ in open_rows.values() for p in paths]
+    for p in open_paths:
+        cell(p)
+    for paths, opts in open_rows.values():
+        lits = []
+        for opt in opts:
+            ints = [v if v is BLANK else _as_int(v) for v in opt]
+            if any(v is None for v in ints):
+                continue  # a fraction: no integer placement holds it
+            lit = m.new_bool_var("")
+            lits.append(lit)
+            for p, v in zip(paths, ints):
+                if v is not BLANK:
+                    m.add(var[p] == v).only_enforce_if(lit)
+        if not lits:
+            return None
+        m.add_exactly_one(lits)
+    by_path: dict[str, set[str]] = {}
+    for ident in identities:
+        terms = [(cell(p), c) for p, c in ident.terms]
+        if any(t is None for t, _ in terms):
+            continue  # a fractional fixed cell: not an integer identity
+        m.add(sum(c * t for t, c in terms) == 0)
+        for p in ident.paths:
+            by_path.setdefault(p, set()).add(ident.id)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1            # a worker process, not a machine of its own
+    solver.parameters.max_time_in_seconds = _SOLVE_SECONDS
+    status = solver.solve(m)
+    if status == cp_model.INFEASIBLE:
+        return None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return {p: Placed(None, "unknown") for p in open_paths}
+    base = {p: solver.value(var[p]) for p in open_paths}
+    varies: set[str] = set()
+    for p in open_paths:
+        if p in varies:
+            continue
+        other = m.new_bool_var("")
+        m.add(var[p] != base[p]).only_enforce_if(other)
+        m.clear_assumptions()
+        m.add_assumptions([other])
+        st = solver.solve(m)
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            varies.update(q for q in open_paths if solver.value(var[q]) != base[q])
+        elif st != cp_model.INFEASIBLE:
+            varies.add(p)  # not proved within the time: not certain
+
+    out: dict[str, Placed] = {}
+    for paths, opts in open_rows.values():
+        for i, p in enumerate(paths):
+            if p in varies:
+                out[p] = Placed(None, "unknown")
+                continue
+            printed = {_key(o[i]) for o in opts}
+            if len(printed) == 1 and BLANK not in printed:
+                # every reading prints this value here: read (null markers keep their null)
+                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
+            else:
+                out[p] = Placed(base[p], "inferred", tuple(sorted(by_path.get(p, ()))))
+    return out
+
+
+def _key(v: object) -> object:
+    return BLANK if v is BLANK else v

@@ -1,0 +1,76 @@
+"""How completely a record's tables were read: the `quality` grade and the INCOMPLETE_TABLE findings.
+
+A cell is read (printed where it stands), inferred (placed or valued by the table's identities) or
+unknown (null: the document does not say where its number goes, or its row or table was not found).
+No unknown cell is ever silent: each table that has some gets a warning naming them."""
+from __future__ import annotations
+
+from shared.record import AD_KEYS, APP_COLS, RL_COLS, RL_GROUPS, Finding, Quality, Record
+from shared.schema import app_rows
+
+from .findings import TABLE_ZH
+
+_TABLES = ("active_disclosure", "applications", "review_litigation")
+_TABLE_EN = {"active_disclosure": "proactive disclosure", "applications": "applications",
+             "review_litigation": "review and litigation"}
+_NAMED = 8  # cells named in a finding's message (all of them are in `actual`)
+
+
+def expected_cells(table: str, template: str | None, two_level_other: bool) -> list[str]:
+    """Every cell path a complete table of this template has."""
+    if table == "applications":
+        return [f"{table}.{r}.{c}" for r in app_rows(two_level_other) for c in APP_COLS]
+    if table == "review_litigation":
+        return [f"{table}.{g}.{c}" for g in RL_GROUPS for c in RL_COLS]
+    shape = AD_KEYS.get(template or "2021", AD_KEYS["2021"])
+    return [f"{table}.{r}.{c}" for r, cols in shape.items() for c in cols]
+
+
+def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]:
+    """The record's quality and one INCOMPLETE_TABLE warning per found table with unknown cells.
+    `found`: table → whether it was found and read at all (MISSING_TABLE covers the others)."""
+    two_level = "other.other" in rec.applications
+    q = Quality()
+    findings: list[Finding] = []
+    for table in _TABLES:
+        cells = expected_cells(table, rec.meta.template, two_level)
+        if not found.get(table):
+            q.cells_unknown += len(cells)
+            q.reasons.append(f"未找到或无法读取{TABLE_ZH[table]} / the {_TABLE_EN[table]} table was not found or not read")
+            continue
+        q.tables_found += 1
+        unknown = [p for p in cells if _source(rec, p) == "unknown"]
+        inferred = sum(1 for p in cells if _source(rec, p) == "inferred")
+        q.cells_unknown += len(unknown)
+        q.cells_inferred += inferred
+        q.cells_read += len(cells) - len(unknown) - inferred
+        if unknown:
+            q.reasons.append(f"{TABLE_ZH[table]}有 {len(unknown)} 个单元格无法确定 / "
+                             f"{len(unknown)} cells of the {_TABLE_EN[table]} table could not be placed")
+            findings.append(incomplete(table, unknown))
+    if q.tables_found == 0 or q.cells_read + q.cells_inferred == 0:
+        q.grade = "unreadable"
+    elif q.cells_unknown:
+        q.grade = "partial"
+    return q, findings
+
+
+def _source(rec: Record, path: str) -> str:
+    p = rec.provenance.get(path)
+    if p is not None:
+        return p.source
+    table, rest = path.split(".", 1)
+    row, col = rest.rsplit(".", 1)
+    cells = getattr(rec, table).get(row)
+    if cells is None or col not in cells:
+        return "unknown"  # the row was not found
+    return "read"
+
+
+def incomplete(table: str, unknown: list[str]) -> Finding:
+    named = "、".join(p.split(".", 1)[1] for p in unknown[:_NAMED]) + ("…" if len(unknown) > _NAMED else "")
+    return Finding(
+        rule="INCOMPLETE_TABLE", severity="warning", where=table, actual=unknown,
+        message=f"{TABLE_ZH[table]}中 {len(unknown)} 个单元格的数值或所在列无法从文档确定，记为空（{named}）"
+                f" / {len(unknown)} cells of the {_TABLE_EN[table]} table cannot be placed from the "
+                f"document and are left empty ({named})")
