@@ -10,8 +10,11 @@ What search needs, and nothing more, is indexed (docs/benchmarks.md §3 has the 
   `meta.title`, `meta.agency` and `figures.label` (flat, not nested) for ranking boosts;
 - `facet`: every facet value of the report as one keyword `name:value` ("province:江苏省"), so all
   facet counts come from one terms aggregation (one pass over the hits instead of nine);
-- `summary`: the JSON a result list shows (meta, finding count and rules, key figures), a stored
-  field, so a page of hits is served without loading the large `_source` (which holds the record).
+- `summary`: the JSON a result list shows (meta, finding count and rules, key figures, read-quality
+  grade), a stored field, so a page of hits is served without loading the large `_source` (which
+  holds the record);
+- `quality`: the record's read-quality grade (a facet and a filter) and its cell counts; absent for
+  records made before parsers graded them (unknown, not "complete").
 """
 from __future__ import annotations
 
@@ -31,7 +34,8 @@ TEMPLATE_NAME = "nianbao-reports"
 # gets the new mapping through `nianbao reindex` (a new `-v<N+1>` index from the template, alias swapped).
 # 2: search fields (one full-text field with offsets, stored; `facet`, `summary`; flat figure labels),
 #    two shards.
-MAPPING_VERSION = 2
+# 3: `quality` (grade keyword, cell counts); `quality:<grade>` in `facet`, the grade in `summary`.
+MAPPING_VERSION = 3
 
 
 ZH = "zh"              # index analyzer of Chinese text
@@ -58,8 +62,13 @@ FACET_PATHS: dict[str, str] = {
     "agency_type": "meta.agency_type",
     "rule": "findings.rule",
     "severity": "findings.severity",
+    "quality": "quality.grade",
 }
+# The read-quality grades whose figures are incomplete (shared/record.py Quality): counted by stats and
+# export, so a total says how many of its reports may be missing numbers.
+INCOMPLETE_GRADES = ("partial", "unreadable")
 # Figures shown with every hit (the result list's "key figures"), kept in `summary`.
+QUALITY_COUNTS = ("cells_read", "cells_inferred", "cells_unknown", "tables_found")
 SUMMARY_FIGURES = ("applications.new_received.total", "applications.granted.total", "applications.total.total",
                    "review_litigation.review.total", "review_litigation.litigation_direct.total")
 
@@ -146,6 +155,8 @@ def index_body(builtin_cjk: bool = True) -> dict[str, Any]:
                 "findings": {"properties": {"rule": kw, "severity": kw, "where": kw,
                                             "message": {"type": "text", "analyzer": ZH}}},
                 "finding_count": {"type": "integer"},
+                # Read quality (docs/record-extensions.md); reasons stay in the record.
+                "quality": {"properties": {"grade": kw, **{c: {"type": "integer"} for c in QUALITY_COUNTS}}},
                 "facet": {"type": "keyword", "eager_global_ordinals": True},
                 "summary": {"type": "keyword", "index": False, "doc_values": False, "store": True},
                 **_cells_mapping(),
@@ -154,6 +165,15 @@ def index_body(builtin_cjk: bool = True) -> dict[str, Any]:
             },
         },
     }
+
+
+def quality_doc(record: Record) -> dict[str, Any] | None:
+    """The indexed read quality: grade and counts. None for a record made before parsers graded their
+    reading: its grade is unknown, and indexing it as "complete" would pass unchecked figures as checked."""
+    if record.quality is None:
+        return None
+    q = record.quality
+    return {"grade": q.grade, **{c: getattr(q, c) for c in QUALITY_COUNTS}}
 
 
 def _serializers() -> dict[str, Any]:
@@ -235,11 +255,16 @@ def es_document(record: Record, *, agency_key: str | None = None, indexed_at: st
         "applications": data["applications"],  # flat dotted keys: ES expands them to object paths
         "record": data,
     }
+    quality = quality_doc(record)
+    if quality is not None:  # absent, not null: `exists` and the facet see an ungraded report as ungraded
+        doc["quality"] = quality
     doc["facet"] = facet_values(doc)
     doc["summary"] = json.dumps({
         "meta": data["meta"], "finding_count": doc["finding_count"],
         "finding_rules": sorted({f.rule for f in record.findings if f.severity in ("error", "warning")}),
-        "figures": {k: dig(doc, k) for k in SUMMARY_FIGURES}}, ensure_ascii=False, separators=(",", ":"))
+        "figures": {k: dig(doc, k) for k in SUMMARY_FIGURES},
+        "quality": quality and {"grade": quality["grade"], "cells_unknown": quality["cells_unknown"]}},
+        ensure_ascii=False, separators=(",", ":"))
     return doc
 
 

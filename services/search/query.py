@@ -81,6 +81,7 @@ class SearchParams:
     agency_type: list[str] = field(default_factory=list)
     rule: list[str] = field(default_factory=list)
     severity: list[str] = field(default_factory=list)
+    quality: list[str] = field(default_factory=list)
     figure: list[str] = field(default_factory=list)
     include_superseded: bool = False
 
@@ -166,7 +167,8 @@ def facet_filters(p: SearchParams) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for name, values in (("province", p.province), ("city", p.city), ("county", p.county),
                          ("level", p.level), ("year", p.year), ("template", p.template),
-                         ("agency_type", p.agency_type), ("rule", p.rule), ("severity", p.severity)):
+                         ("agency_type", p.agency_type), ("rule", p.rule), ("severity", p.severity),
+                         ("quality", p.quality)):
         if values:
             out[name] = {"terms": {FACETS[name]: values}}
     return out

@@ -1,7 +1,7 @@
 """What the search, stats and export endpoints share: the filter parameters and error mapping."""
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Literal, TypeVar
 
 from fastapi import HTTPException, Query
 
@@ -26,13 +26,18 @@ def params_dep(
     agency_type: list[str] = Query([], description="机关类型 / agency type"),
     rule: list[str] = Query([], description="发现问题的规则 / finding rule id, e.g. APP_BALANCE"),
     severity: list[str] = Query([], description="问题级别 / finding severity: error | warning | info"),
+    # A fixed set: a misspelt grade is a 422, not an empty result that looks like "no such reports".
+    quality: list[Literal["complete", "partial", "unreadable"]] = Query(
+        [], description="表格读取质量（可重复）：complete 完整 | partial 部分可读 | unreadable 无法读取；"
+                        "未评定的旧记录不匹配任何值 / read-quality grade (repeatable); records indexed before "
+                        "grading match none"),
     f: list[str] = Query([], description="数值筛选（可重复） / figure filter (repeatable), "
                                          "e.g. applications.new_received.total>=100"),
     include_superseded: bool = Query(False, description="包括已被新版本取代的年报 / include superseded reports"),
 ) -> SearchParams:
     return SearchParams(q=q, province=province, city=city, county=county, level=level, year=year,
                         year_from=year_from, year_to=year_to, template=template, agency_type=agency_type,
-                        rule=rule, severity=severity, figure=f, include_superseded=include_superseded)
+                        rule=rule, severity=severity, quality=list(quality), figure=f, include_superseded=include_superseded)
 
 
 def query_or_422(fn: Callable[..., T], *a: Any) -> T:

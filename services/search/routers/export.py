@@ -2,7 +2,9 @@
 
 Pages through a point-in-time with search_after, so memory stays flat however many reports match and
 the export is one consistent snapshot even while documents are being indexed. UTF-8 with a BOM so
-Excel opens the Chinese text correctly."""
+Excel opens the Chinese text correctly. Each row carries the report's read-quality grade and its count of
+cells whose position was not certain (empty for reports indexed before grading), so whoever sums a
+column can see which reports' figures are incomplete."""
 from __future__ import annotations
 
 import csv
@@ -26,6 +28,7 @@ META_COLUMNS: list[tuple[str, str]] = [
     ("meta.region.province", "省 province"), ("meta.region.city", "市 city"), ("meta.region.county", "县区 county"),
     ("meta.level", "层级 level"), ("meta.agency_type", "机关类型 agency_type"), ("meta.template", "模板 template"),
     ("meta.published", "发布日期 published"), ("finding_count", "问题数 findings"), ("superseded", "已取代 superseded"),
+    ("quality.grade", "读取质量 quality"), ("quality.cells_unknown", "未能确定的单元格 unknown_cells"),
 ]
 
 
@@ -45,7 +48,8 @@ def _safe(v: object) -> object:
 def rows(es: Elasticsearch, query: dict) -> Iterator[str]:
     paths = ordered_cell_paths()
     yield "\ufeff" + _line([h for _, h in META_COLUMNS] + [f"{cell_label(p)} {p}" for p in paths])
-    source = ["id", "meta", "finding_count", "superseded", "applications", "review_litigation", "active_disclosure"]
+    source = ["id", "meta", "finding_count", "superseded", "quality", "applications", "review_litigation",
+              "active_disclosure"]
     pit = es.open_point_in_time(index=get_settings().es_alias, keep_alive="2m")["id"]
     try:
         after = None
@@ -70,8 +74,9 @@ def rows(es: Elasticsearch, query: dict) -> Iterator[str]:
 @router.get("/export", summary="导出匹配年报的数据为 CSV / export the figures of matching reports as CSV",
             response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
 def export(p: SearchParams = Depends(params_dep), es: Elasticsearch = Depends(get_es)) -> StreamingResponse:
-    """One row per report, meta columns then every table cell (empty = not stated); same filters as
-    /search. Streamed: rows leave as they are read."""
+    """One row per report, meta columns (with the read-quality grade — complete | partial | unreadable,
+    empty = not graded — and the number of cells whose position was not certain) then every table cell
+    (empty = not stated); same filters as /search. Streamed: rows leave as they are read."""
     query = query_or_422(build_query, p)
     name = f"nianbao-export-{date.today().isoformat()}.csv"
     return StreamingResponse(rows(es, query), media_type="text/csv; charset=utf-8",

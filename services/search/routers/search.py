@@ -68,7 +68,8 @@ def search(p: SearchParams = Depends(params_dep),
            after: str | None = Query(None, description="上一页返回的 next 游标 / the `next` cursor of the previous page"),
            facets: bool = Query(True, description="返回分面计数 / return facet counts"),
            es: Elasticsearch = Depends(get_es)) -> Any:
-    """Hits with highlights, key figures and finding rules; `facets` counts every filter field over the
+    """Hits with highlights, key figures, finding rules and read quality (`{grade, cells_unknown}`, null
+    for a report indexed before grading); `facets` counts every filter field over the
     same query (each facet ignoring its own selection, so the sidebar can offer alternatives);
     `next` is the cursor for the following page (null on the last page). `total` is exact when facets
     are returned; otherwise exact up to 10,000 (`total_relation` "gte" above)."""
@@ -122,6 +123,7 @@ def search(p: SearchParams = Depends(params_dep),
                         "finding_count": summary.get("finding_count", 0),
                         "finding_rules": summary.get("finding_rules", []),
                         "superseded": (fields.get("superseded") or [False])[0],
+                        "quality": summary.get("quality"),
                         "figures": {k: (summary.get("figures") or {}).get(k) for k in KEY_FIGURES},
                         "highlight": {k: [_merge_marks(x) for x in v] for k, v in h.get("highlight", {}).items()}})
     total = (fac or res)["hits"]["total"]  # type: ignore[index]

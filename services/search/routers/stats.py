@@ -1,5 +1,7 @@
 """GET /api/v1/stats: a figure summed / averaged / counted, grouped by one or two fields, over the same
-filters as the search — optionally as a ratio of two figures (e.g. the 予以公开 share)."""
+filters as the search — optionally as a ratio of two figures (e.g. the 予以公开 share). Every row also
+says how many of its reports had incomplete figures (read quality partial or unreadable) and how many
+were never graded, so a total is not read as complete when some of its reports could not be read."""
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -10,16 +12,24 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from services.search.deps import get_es
 from services.search.query import GROUPS, SearchParams, build_query, cell_label, check_cell_path
 from services.search.routers.common import params_dep, query_or_422
+from shared.es_index import INCOMPLETE_GRADES
 from shared.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
 MAX_BUCKETS = 1000
+# Counted in every bucket, whatever the metric: reports whose tables were read only in part (or not at
+# all), and reports indexed before grading (no `quality.grade`: unknown, counted in neither).
+QUALITY_AGGS: dict[str, Any] = {
+    "q_incomplete": {"filter": {"terms": {"quality.grade": list(INCOMPLETE_GRADES)}}},
+    "q_ungraded": {"filter": {"bool": {"must_not": [{"exists": {"field": "quality.grade"}}]}}},
+}
 
 
 def _metric_aggs(metric: str, figure: str | None, per: str | None) -> dict[str, Any]:
     if metric == "count" and figure is None:
-        return {}
-    aggs: dict[str, Any] = {"fig_sum": {"sum": {"field": figure}}, "fig_n": {"value_count": {"field": figure}}}
+        return dict(QUALITY_AGGS)
+    aggs: dict[str, Any] = {**QUALITY_AGGS, "fig_sum": {"sum": {"field": figure}},
+                            "fig_n": {"value_count": {"field": figure}}}
     if per:
         aggs["per_sum"] = {"sum": {"field": per}}
     return aggs
@@ -27,7 +37,8 @@ def _metric_aggs(metric: str, figure: str | None, per: str | None) -> dict[str, 
 
 def _row(bucket: dict, metric: str, figure: str | None, per: str | None) -> dict[str, Any]:
     n = bucket["doc_count"]
-    row: dict[str, Any] = {"reports": n}
+    row: dict[str, Any] = {"reports": n, "incomplete": bucket["q_incomplete"]["doc_count"],
+                           "ungraded": bucket["q_ungraded"]["doc_count"]}
     if figure is None:
         row["value"] = n
         return row
@@ -56,9 +67,11 @@ def stats(p: SearchParams = Depends(params_dep),
           group: list[str] = Query(["province"], description="分组字段（一或两个） / one or two of: "
                                                               + ", ".join(GROUPS)),
           es: Elasticsearch = Depends(get_es)) -> dict:
-    """Rows of `{<group>: key, …, value, reports, figure_sum, figure_count, per_sum}`, plus `overall`.
-    Reports lacking the figure (or, with `per`, either figure) are left out of a ratio, so numerator and
-    denominator always come from the same reports."""
+    """Rows of `{<group>: key, …, value, reports, incomplete, ungraded, figure_sum, figure_count, per_sum}`,
+    plus `overall`. `incomplete`: how many of `reports` had incomplete figures (read quality partial or
+    unreadable: a sum over them may lack numbers); `ungraded`: how many were indexed before reports were
+    graded. Reports lacking the figure (or, with `per`, either figure) are left out of a ratio, so
+    numerator and denominator always come from the same reports."""
     if not 1 <= len(group) <= 2 or any(g not in GROUPS for g in group) or len(set(group)) != len(group):
         raise HTTPException(422, f"group 须为一或两个不同的字段：{', '.join(GROUPS)} / group must be one or two of these")
     if figure is not None:

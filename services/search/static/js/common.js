@@ -5,11 +5,13 @@
 export const LABELS = {
   facet: {
     province: "省份", city: "城市", county: "县区", level: "层级", year: "年度", template: "表格模板",
-    agency_type: "机关类型", rule: "问题规则", severity: "问题级别",
+    agency_type: "机关类型", rule: "问题规则", severity: "问题级别", quality: "读取质量",
   },
   level: { province: "省级", city: "市级", county: "县级", township: "乡镇（街道）" },
   template: { "2019": "2019 版", "2021": "2021 版" },
   severity: { error: "错误", warning: "警告", info: "提示" },
+  // Read quality of the tables (docs/record-extensions.md): Chinese first, then English.
+  quality: { complete: "完整 complete", partial: "部分可读 partial", unreadable: "无法读取 unreadable" },
   rule: {
     APP_BALANCE: "申请数收支不平衡", APP_ROW_SUM: "申请行合计不符", APP_TOTAL_SUM: "办理结果合计不符",
     REVIEW_SUM: "行政复议合计不符", LITIGATION_SUM: "行政诉讼合计不符", NARRATIVE_MISMATCH: "正文与表格不一致",
@@ -31,6 +33,23 @@ export const KEY_FIGURES = [
 export function valueLabel(facet, value) {
   const t = LABELS[facet];
   return t && t[value] ? t[value] : String(value);
+}
+
+const QUALITY_TITLE = {
+  complete: "三张表格均已找到，每个单元格已读出或由勾稽关系推出 / all three tables found, every cell read or inferred",
+  partial: "部分单元格未能读出或未能确定位置，合计可能缺数 / some cells could not be read or placed: totals may lack numbers",
+  unreadable: "未能读出任何表格单元格 / no table cell could be read",
+};
+
+/**
+ * The read-quality badge of a report, or null when the report was never graded (indexed before
+ * grading: unknown, so no badge rather than a "complete" one). `unknownCells` adds the count to the title.
+ */
+export function qualityBadge(grade, unknownCells) {
+  if (!grade) return null;
+  const extra = unknownCells ? `\n${unknownCells} 个单元格未能确定位置 / ${unknownCells} cells not placed` : "";
+  return el("span", { class: `badge quality q-${grade}`, "data-grade": grade,
+    title: (QUALITY_TITLE[grade] || "") + extra, text: valueLabel("quality", grade) });
 }
 
 /** Create an element; `text` becomes textContent (never parsed as HTML). */

@@ -1,6 +1,7 @@
-// The report page: metadata, findings, the six sections, the three tables (cells named by a finding
-// are marked with its message), a chart of applications by outcome, and a link to the original.
-import { api, chart, el, fill, fmt, header, LABELS, regionText, showError, valueLabel } from "./common.js";
+// The report page: metadata, read quality, findings, the six sections, the three tables (cells named by
+// a finding are marked with its message; cells whose position is unknown show "?", inferred cells are
+// marked), a chart of applications by outcome, and a link to the original.
+import { api, chart, el, fill, fmt, header, LABELS, qualityBadge, regionText, showError, valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
 const id = new URLSearchParams(location.search).get("id") || "";
@@ -19,20 +20,65 @@ function findingsByPath(record) {
   return m;
 }
 
-/** One table cell; a cell named by findings gets class "flagged" and their messages. */
+const UNKNOWN_TITLE = "未能确定位置 / position not certain";
+const INFERRED_TITLE = "由表内勾稽关系推出 / inferred from the table's identities";
+
+/**
+ * One table cell. Provenance first: a cell whose position the document does not fix shows "?" (its
+ * value is null, and "—" would read as "the report states nothing here"); an inferred cell is marked
+ * with the identities it came from. A cell named by findings gets class "flagged" and their messages.
+ */
 function cell(record, flagged, path, value) {
   const raw = (record.raw_cells || {})[path];
-  const td = el("td", { "data-path": path, class: "num" },
-    value === null || value === undefined ? el("span", { class: "null", text: raw ?? "—" }) : fmt(value));
+  const prov = (record.provenance || {})[path];
+  const titles = [];
+  let content;
+  if (prov && prov.source === "unknown") {
+    content = el("span", { class: "unknown-mark", text: "?" });
+    titles.push(UNKNOWN_TITLE);
+  } else {
+    content = value === null || value === undefined ? el("span", { class: "null", text: raw ?? "—" }) : fmt(value);
+    if (prov && prov.source === "inferred") {
+      titles.push(prov.by && prov.by.length ? `${INFERRED_TITLE}：${prov.by.join("、")}` : INFERRED_TITLE);
+    }
+  }
+  const td = el("td", { "data-path": path, class: "num" }, content);
+  if (prov && prov.source !== "read") {
+    td.classList.add(`prov-${prov.source}`);
+    td.dataset.source = prov.source;
+  }
   const fs = flagged.get(path);
   if (fs) {
     const msg = fs.map((f) => f.message).join("\n");
     td.classList.add("flagged", fs.some((f) => f.severity === "error") ? "error" : "warning");
-    td.title = msg;
-    td.setAttribute("aria-label", `${fmt(value)}（${msg}）`);
+    titles.push(msg);
     td.append(el("span", { class: "flag-note", text: fs.map((f) => LABELS.rule[f.rule] || f.rule).join("、") }));
   }
+  if (titles.length) {
+    td.title = titles.join("\n");
+    const shown = prov && prov.source === "unknown" ? "?" : fmt(value);
+    td.setAttribute("aria-label", `${shown}（${titles.join("；")}）`);
+  }
   return td;
+}
+
+/** The read-quality block: badge, cell counts and the reasons (one "中文 / English" line each). */
+function qualityBlock(record) {
+  const q = record.quality;
+  if (!q) {
+    // Indexed before reports were graded: say so rather than imply the tables were read completely.
+    return el("div", { id: "quality", class: "quality muted" },
+      "读取质量：未评定（该记录早于读取质量评定，重新处理后评定） / read quality: not graded (the record predates grading; reprocessing grades it)");
+  }
+  const counts = [["已读出 read", q.cells_read], ["推出 inferred", q.cells_inferred],
+    ["未能确定 unknown", q.cells_unknown], ["找到表格 tables found", `${q.tables_found} / 3`]];
+  return el("div", { id: "quality", class: `quality q-${q.grade}` },
+    el("div", { class: "quality-head" }, "读取质量 / read quality ", qualityBadge(q.grade, q.cells_unknown),
+      el("span", { class: "quality-counts" },
+        counts.map(([k, v]) => el("span", { "data-count": k.split(" ")[1] }, `${k}：`, el("b", { text: v }))))),
+    (q.reasons || []).length
+      ? el("ul", { id: "quality-reasons", class: "quality-reasons" }, q.reasons.map((r) => el("li", { text: r })))
+      : null);
 }
 
 /** A row header; a finding that names the whole row ("applications.total") marks it. */
@@ -149,6 +195,7 @@ async function main() {
     fill(main, 
       el("h1", { id: "title", text: m.title || m.agency || record.id }),
       record.superseded ? el("p", { class: "notice", text: "该年报已被同一机关同年度的新版本取代。" }) : null,
+      qualityBlock(record),
       el("div", { class: "links" },
         el("a", { id: "original", href: `/api/v1/reports/${encodeURIComponent(record.id)}/original`, text: "查看原始文件" }),
         m.agency ? el("a", { href: `/timeline.html?agency=${encodeURIComponent(m.agency)}`, text: "该机关历年数据" }) : null,

@@ -1,8 +1,8 @@
 // The search page: query box, facet sidebar with counts, results with highlights, cursor paging.
 // All state lives in the URL (URLSearchParams + history.pushState), so every view is bookmarkable.
-import { api, fill, el, fmt, header, highlight, KEY_FIGURES, LABELS, regionText, showError, valueLabel } from "./common.js";
+import { api, fill, el, fmt, header, highlight, KEY_FIGURES, LABELS, qualityBadge, regionText, showError, valueLabel } from "./common.js";
 
-const FACETS = ["province", "city", "county", "level", "year", "template", "agency_type", "rule", "severity"];
+const FACETS = ["province", "city", "county", "level", "year", "template", "agency_type", "rule", "severity", "quality"];
 const SORTS = [["relevance", "相关度"], ["-year", "年度（新→旧）"], ["year", "年度（旧→新）"],
   ["-applications.new_received.total", "新收申请（多→少）"], ["-applications.granted.total", "予以公开（多→少）"],
   ["-review_litigation.review.total", "行政复议（多→少）"]];
@@ -101,6 +101,7 @@ function result(h) {
   const figs = KEY_FIGURES.filter(([k]) => h.figures && h.figures[k] !== null && h.figures[k] !== undefined);
   return el("article", { class: "hit", "data-id": h.id },
     el("h2", {}, title,
+      h.quality ? qualityBadge(h.quality.grade, h.quality.cells_unknown) : null,
       h.finding_count ? el("span", { class: "badge warn", title: h.finding_rules.map((r) => LABELS.rule[r] || r).join("、"),
         text: `${h.finding_count} 个问题` }) : null,
       h.superseded ? el("span", { class: "badge", text: "已被新版本取代" }) : null),

@@ -1,5 +1,6 @@
 // The stats view: a figure summed / averaged / counted by one or two groups, over the search filters
-// kept in the URL; a bar chart plus the table of values.
+// kept in the URL; a bar chart plus the table of values, and how many of the reports counted had
+// incomplete figures (read quality partial or unreadable).
 import { api, fill, chart, el, fmt, header, LABELS, showError, valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
@@ -11,6 +12,14 @@ function params() { return new URLSearchParams(location.search); }
 function select(id, options, value, label) {
   return el("label", {}, label, " ", el("select", { id, name: id },
     options.map(([v, t]) => el("option", { value: v, text: t, selected: v === value }))));
+}
+
+/** How many of the counted reports had incomplete figures, and how many were never graded. */
+function incompleteNote(overall) {
+  const parts = [`其中 ${overall.incomplete} 份年报数据不完整（部分可读或无法读取） / ${overall.incomplete} of `
+    + `${overall.reports} reports had incomplete figures (partial or unreadable)`];
+  if (overall.ungraded) parts.push(`${overall.ungraded} 份未评定读取质量 / ${overall.ungraded} not graded`);
+  return el("p", { id: "stats-incomplete", class: overall.incomplete ? "notice" : "muted", text: parts.join("；") });
 }
 
 async function main() {
@@ -50,17 +59,19 @@ async function main() {
       el("h1", { text: "统计" }), form,
       filters.toString() ? el("p", { class: "muted" }, "筛选条件：", el("a", { href: `/?${filters}`, text: decodeURIComponent(filters.toString()) })) : null,
       el("h2", { id: "stats-title", text: title }),
+      incompleteNote(res.overall),
       box,
       el("table", { class: "data", id: "stats-table" },
         el("thead", {}, el("tr", {}, res.group.map((g) => el("th", { text: LABELS.facet[g] })),
-          el("th", { text: "数值" }), el("th", { text: "年报数" }))),
+          el("th", { text: "数值" }), el("th", { text: "年报数" }), el("th", { text: "数据不完整" }))),
         el("tbody", {}, res.rows.map((r) => el("tr", {},
           res.group.map((g) => el("td", { text: valueLabel(g, r[g]) })),
           el("td", { class: "num", text: res.per && r.value !== null ? `${(r.value * 100).toFixed(2)}%` : fmt(r.value) }),
-          el("td", { class: "num", text: r.reports })))),
+          el("td", { class: "num", text: r.reports }), el("td", { class: "num incomplete", text: r.incomplete })))),
         el("tfoot", {}, el("tr", {}, el("th", { colspan: res.group.length, text: "全部" }),
           el("td", { class: "num", text: res.per && res.overall.value !== null ? `${(res.overall.value * 100).toFixed(2)}%` : fmt(res.overall.value) }),
-          el("td", { class: "num", text: res.overall.reports })))));
+          el("td", { class: "num", text: res.overall.reports }),
+          el("td", { class: "num incomplete", text: res.overall.incomplete })))));
     const [g1, g2] = res.group;
     const xs = [...new Set(res.rows.map((r) => r[g1]))];
     const series = g2
