@@ -35,6 +35,8 @@ Option = Sequence["Value | _Blank"]
 
 _UB = 10_000_000          # larger than any count in these tables
 _SOLVE_SECONDS = 2.0      # per feasibility question; an unanswered question leaves the cell unknown
+_ROUND_SECONDS = 0.5      # per round of that search (the best placement found by then is used)
+_TABLE_SECONDS = 4.0      # per table for telling fixed cells from varying ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +65,85 @@ def place(rows: Mapping[str, tuple[Sequence[str], Sequence[Option]]],
     fractions = any(_as_int(v) is None for _, opts in open_rows.values() for o in opts for v in o
                     if v is not BLANK)
     if identities and not fractions:
+        if _rows_apart(open_rows, identities):  # the review/litigation table: one row, disjoint groups
+            return _each_row(open_rows, identities)
         # All identities; if the report's own arithmetic breaks them, those within a row alone.
         for level in (identities, [i for i in identities if _row_local(i)]):
             solved = _solve(open_rows, const, level)
             if solved is not None:
                 return solved
     return _agree(open_rows)
+
+
+def _rows_apart(open_rows: dict[str, tuple[Sequence[str], list[Option]]], identities: Sequence[Identity]) -> bool:
+    """Whether every identity lies within one open row and no cell is in two of them: then each
+    option of each row can be judged on its own, without a solver."""
+    open_paths = {p for paths, _ in open_rows.values() for p in paths}
+    seen: set[str] = set()
+    for ident in identities:
+        ps = set(ident.paths)
+        if ps & open_paths:
+            if not _row_local(ident) or not ps <= open_paths or ps & seen:
+                return False
+            seen |= ps
+    return True
+
+
+_VARIES = object()
+
+
+def _each_row(open_rows: dict[str, tuple[Sequence[str], list[Option]]],
+              identities: Sequence[Identity]) -> dict[str, Placed]:
+    """Rows whose identities hold within them, on disjoint cells: per option, an identity with one
+    blank cell fixes it, one whose blanks must add up to 0 fixes them all at 0, one broken by the
+    printed numbers rules the option out; the cell is kept when all remaining options agree."""
+    out: dict[str, Placed] = {}
+    for paths, opts in open_rows.values():
+        index = {p: i for i, p in enumerate(paths)}
+        mine = [i for i in identities if i.paths[0] in index]
+        readings: list[list[object]] = []
+        for opt in opts:
+            vals: list[object] = list(opt)
+            if all(_fill(vals, [(index[p], c) for p, c in ident.terms]) for ident in mine):
+                readings.append(vals)
+        by = {p: tuple(sorted({i.id for i in mine if p in i.paths})) for p in paths}
+        for i, p in enumerate(paths):
+            seen = {_key(r[i]) for r in readings}
+            if len(seen) != 1 or _VARIES in seen or BLANK in seen:
+                out[p] = Placed(None, "unknown")
+            elif all(o[i] is not BLANK for o in opts) and len({_key(o[i]) for o in opts}) == 1:
+                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
+            else:
+                out[p] = Placed(readings[0][i], "inferred", by[p])  # type: ignore[arg-type]
+    return out
+
+
+def _fill(vals: list[object], terms: list[tuple[int, int]]) -> bool:
+    """Apply one identity (sum of coef × cell = 0) to an option's cells in place: the blank cells it
+    fixes get their value, the ones it leaves free become _VARIES. False when no non-negative
+    integer filling satisfies it."""
+    printed = sum(c * (_as_int(vals[i]) or 0) for i, c in terms if vals[i] is not BLANK)
+    blanks = [(i, c) for i, c in terms if vals[i] is BLANK]
+    if not blanks:
+        return printed == 0
+    signs = {c > 0 for _, c in blanks}
+    if len(signs) > 1:  # blanks on both sides: they can always balance, nothing is fixed
+        for i, _ in blanks:
+            vals[i] = _VARIES
+        return True
+    c0 = blanks[0][1]
+    need = -printed / c0  # what the blanks add up to (their coefficients are all ±1, one sign)
+    if need < 0 or need != int(need):
+        return False
+    if len(blanks) == 1:
+        vals[blanks[0][0]] = int(need)
+    elif need == 0:
+        for i, _ in blanks:
+            vals[i] = 0
+    else:
+        for i, _ in blanks:
+            vals[i] = _VARIES
+    return True
 
 
 def _agree(open_rows: dict[str, tuple[Sequence[str], list[Option]]]) -> dict[str, Placed]:
@@ -149,20 +224,7 @@ def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return {p: Placed(None, "unknown") for p in open_paths}
     base = {p: solver.value(var[p]) for p in open_paths}
-    varies: set[str] = set()
-    for p in open_paths:
-        if p in varies:
-            continue
-        other = m.new_bool_var("")
-        m.add(var[p] != base[p]).only_enforce_if(other)
-        m.clear_assumptions()
-        m.add_assumptions([other])
-        st = solver.solve(m)
-        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            varies.update(q for q in open_paths if solver.value(var[q]) != base[q])
-        elif st != cp_model.INFEASIBLE:
-            varies.add(p)  # not proved within the time: not certain
-
+    varies = _varying(m, solver, var, base)
     out: dict[str, Placed] = {}
     for paths, opts in open_rows.values():
         for i, p in enumerate(paths):
@@ -176,6 +238,43 @@ def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict
             else:
                 out[p] = Placed(base[p], "inferred", tuple(sorted(by_path.get(p, ()))))
     return out
+
+
+def _varying(m: cp_model.CpModel, solver: cp_model.CpSolver, var: dict[str, cp_model.IntVar],
+             base: dict[str, int]) -> set[str]:
+    """The cells that some other placement gives another value (the rest is the problem's backbone).
+    Each round asks for a placement that changes at least one cell not yet seen to change; a
+    placement found retires every cell it changed, and "none" proves all the others fixed. A round
+    that runs out of time leaves its cells unknown: a value kept is a value proved."""
+    maybe = set(base)
+    varies: set[str] = set()
+    deadline = _TABLE_SECONDS
+    while maybe:
+        change = []
+        for p in maybe:
+            b = m.new_bool_var("")
+            m.add(var[p] != base[p]).only_enforce_if(b)
+            change.append(b)
+        ask = m.new_bool_var("")
+        m.add_bool_or(change).only_enforce_if(ask)
+        m.clear_assumptions()
+        m.add_assumptions([ask])
+        # Prefer a placement that changes many cells at once: fewer rounds. A placement found before
+        # the round's time is up serves as well as the best one.
+        m.clear_objective()
+        m.maximize(sum(change))
+        solver.parameters.max_time_in_seconds = max(0.05, min(_ROUND_SECONDS, deadline))
+        st = solver.solve(m)
+        deadline -= solver.wall_time
+        if st == cp_model.INFEASIBLE:
+            break
+        if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or deadline <= 0:
+            varies |= maybe
+            break
+        moved = {p for p in maybe if solver.value(var[p]) != base[p]}
+        varies |= moved
+        maybe -= moved
+    return varies
 
 
 def _key(v: object) -> object:

@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..cells import Value, pipe_cells, pipe_values, plain_values, tokens
+from ..cells import Token, Value, pipe_cells, pipe_values, plain_values, tokens
 from ..rows import Label, locate, segments
 from ..placement import BLANK, Option, Placed
 from ..split import Resolved, Sums, resolve
@@ -73,8 +73,18 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
                 out.append(Resolved(values, [None] * n, plain=True))
                 continue
             toks = tokens(seg, money=spec.money)
+            if len(toks) > 1 and _on_own_lines(seg, toks):
+                # A line break is a cell border: numbers each on a line of their own are whole cells
+                # (a row showing fewer of them than it has cells dropped the rest, see split.resolve).
+                toks = [t._replace(splittable=False) for t in toks]
         out.append(resolve(toks, n, spec.check, spec.sums) if toks else None)
     return out, segs
+
+
+def _on_own_lines(seg: str, toks: Sequence[Token]) -> bool:
+    """Whether each of the row's numbers stands on a line of its own (one cell per line layouts)."""
+    numbers = sum(1 for t in toks if t.value is not None)
+    return numbers > 1 and sum(1 for line in seg.split("\n") if any(ch.isdigit() for ch in line)) == numbers
 
 
 def store(result: TableResult, table: str, key: str, cols: Sequence[str], res: Resolved | None) -> None:
