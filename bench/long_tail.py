@@ -28,6 +28,7 @@ app = typer.Typer(add_completion=False)
 def judge(record, truth: dict) -> tuple[Counter, list[str]]:
     """Cells right / unknown (and flagged) / wrong, with the wrong ones' paths."""
     named = {p for f in record.findings if f.rule == "INCOMPLETE_TABLE" for p in (f.actual or [])}
+    missing = {f.where for f in record.findings if f.rule == "MISSING_TABLE" and f.where}
     count: Counter = Counter()
     wrong: list[str] = []
     for table in TABLES:
@@ -39,8 +40,11 @@ def judge(record, truth: dict) -> tuple[Counter, list[str]]:
                 prov = record.provenance.get(path)
                 if value == want or (value is not None and want is not None and abs(value - want) < 1e-6):
                     count["right"] += 1
-                elif value is None and prov is not None and prov.source == "unknown" and path in named:
+                elif value is None and ((prov is not None and prov.source == "unknown" and path in named)
+                                        or table in missing):
                     count["unknown"] += 1
+                elif want is None and value == 0 and prov is not None and prov.source == "inferred":
+                    count["right"] += 1  # a null marker (counted 0) whose column the sums fixed
                 else:
                     count["wrong"] += 1
                     wrong.append(f"{path}: got {value!r} want {want!r}")

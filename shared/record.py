@@ -159,13 +159,15 @@ class CellProvenance(BaseModel):
 
 
 class Quality(BaseModel):
-    """How completely the tables were read (extension, docs/record-extensions.md).
-    complete: all three tables found, every cell read or inferred; unreadable: no table cell read;
-    partial: anything between. `reasons`: one "中文 / English" line per shortfall."""
+    """How completely the figures were read (extension, docs/record-extensions.md).
+    complete: all three tables found, every cell read (a number or a null marker) or inferred, and the
+    body, year and province found; unreadable: no table cell read; partial: anything between (cells
+    unknown or blank, a table or a meta field not found). `reasons`: one "中文 / English" line each."""
     grade: Grade = "complete"
     cells_read: int = 0
     cells_inferred: int = 0
     cells_unknown: int = 0
+    cells_blank: int = 0
     tables_found: int = 0
     reasons: list[str] = Field(default_factory=list)
 

@@ -182,3 +182,18 @@ def glued_tail_tokens(segment: str) -> list[Token] | None:
 def raw_needed(tok: Token) -> bool:
     """Whether a cell's printed text says more than its value (null marker, unit, sign, decimal)."""
     return not tok.raw.isdigit()
+
+
+_LONE_NUMBER = re.compile(r"\n[ ]*(?:[+-]?\d+(?:\.\d+)?(?:[ ]?\(?万?元\)?)?|无|不适用|/|—+|-+|–)[ ]*(?=\n)")
+_DIGIT_LINE = re.compile(r"\n[^\n]*\d")
+
+
+def cells_on_own_lines(region: str) -> bool:
+    """Whether the table puts each cell on a line of its own (a web page flattened one cell per line).
+    Then a number is a whole cell, never several run together; a row that shows fewer numbers than it
+    has cells dropped the others."""
+    text = "\n" + region + "\n"
+    lone = [m.strip() for m in _LONE_NUMBER.findall(text)]
+    if any(len(x) > 1 and x[0] == "0" and x.isdigit() for x in lone):
+        return False  # "000": cells run together, whatever the line breaks
+    return len(lone) >= 2 and len(lone) >= 0.8 * len(_DIGIT_LINE.findall(text))

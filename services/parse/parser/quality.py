@@ -1,8 +1,10 @@
-"""How completely a record's tables were read: the `quality` grade and the INCOMPLETE_TABLE findings.
+"""How completely a record's figures were read: the `quality` grade and the INCOMPLETE_TABLE findings.
 
-A cell is read (printed where it stands), inferred (placed or valued by the table's identities) or
-unknown (null: the document does not say where its number goes, or its row or table was not found).
-No unknown cell is ever silent: each table that has some gets a warning naming them."""
+A cell is read (a number or a null marker printed where it stands), inferred (placed or valued by the
+table's identities), blank (the document's table leaves it empty: no figure, though the sums count it
+0) or unknown (null: the document does not say where its number goes, or its row or table was not
+found). No unknown cell is ever silent: each table that has some gets a warning naming them. The
+grade is complete only when every figure is known and the report's body, year and place were found."""
 from __future__ import annotations
 
 from shared.record import AD_KEYS, APP_COLS, RL_COLS, RL_GROUPS, Finding, Quality, Record
@@ -39,18 +41,28 @@ def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]
             q.reasons.append(f"未找到或无法读取{TABLE_ZH[table]} / the {_TABLE_EN[table]} table was not found or not read")
             continue
         q.tables_found += 1
-        unknown = [p for p in cells if _source(rec, p) == "unknown"]
-        inferred = sum(1 for p in cells if _source(rec, p) == "inferred")
+        sources = [_source(rec, p) for p in cells]
+        unknown = [p for p, s in zip(cells, sources) if s == "unknown"]
+        inferred, blank = sources.count("inferred"), sources.count("blank")
         q.cells_unknown += len(unknown)
         q.cells_inferred += inferred
-        q.cells_read += len(cells) - len(unknown) - inferred
+        q.cells_blank += blank
+        q.cells_read += len(cells) - len(unknown) - inferred - blank
+        if blank:
+            q.reasons.append(f"{TABLE_ZH[table]}有 {blank} 个单元格在文档中为空 / "
+                             f"{blank} cells of the {_TABLE_EN[table]} table are blank in the document")
         if unknown:
             q.reasons.append(f"{TABLE_ZH[table]}有 {len(unknown)} 个单元格无法确定 / "
                              f"{len(unknown)} cells of the {_TABLE_EN[table]} table could not be placed")
             findings.append(incomplete(table, unknown))
+    m = rec.meta
+    for missing, zh, en in ((not m.agency, "发布机关", "issuing body"), (not m.year, "报告年度", "report year"),
+                            (not m.region.province, "所在省份", "province")):
+        if missing:
+            q.reasons.append(f"未能识别{zh} / the {en} was not found")
     if q.tables_found == 0 or q.cells_read + q.cells_inferred == 0:
         q.grade = "unreadable"
-    elif q.cells_unknown:
+    elif q.cells_unknown or q.cells_blank or len(q.reasons):
         q.grade = "partial"
     return q, findings
 
@@ -64,6 +76,8 @@ def _source(rec: Record, path: str) -> str:
     cells = getattr(rec, table).get(row)
     if cells is None or col not in cells:
         return "unknown"  # the row was not found
+    if cells[col] is None and rec.raw_cells.get(path, "") == "":
+        return "blank"  # no number and no null marker printed: the table leaves it empty
     return "read"
 
 

@@ -75,6 +75,16 @@ def locate(text: str, labels: Sequence[Label | None], start: int = 0,
         if m is None:
             continue
         m_end = m.end()
+        # A label's tail may run into the next row's label when the row between shows no cell (a
+        # page that drops empty cells, joined as a wrapped label: "规章行政规范性文件"): end it there.
+        hint_end = text.find(lab.hint, m.start(), m_end) + len(lab.hint)
+        for j in range(i + 1, min(i + 3, len(labels))):
+            lj = labels[j]
+            if lj is not None and text.find(lj.hint, hint_end, m_end) >= 0:
+                mj = lj.search(text, hint_end, m_end)
+                if mj is not None:
+                    m_end = mj.start()
+                    break
         nxt = end
         for j in range(i + 1, len(labels)):  # where the next row's label starts
             lj = labels[j]

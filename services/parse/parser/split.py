@@ -74,23 +74,35 @@ class Resolved:
 
 
 def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] | None = None,
-            sums: Sums | None = None) -> Resolved:
+            sums: Sums | None = None, broken_lines: bool = False) -> Resolved:
     """Read n cells from a row's tokens. Exact count: as printed (even if its arithmetic is broken:
     the report says so). More: the first n (stray numbers after the row are narrative), unless they
     break `check` and joining numbers broken across lines fits it. Fewer: recover the split, keeping
     those that pass `check`; with `sums` (a table whose pages may drop empty cells), when no split
     passes, every placement of the numbers into n columns that the row's sums allow.
+    `broken_lines`: the numbers stand on lines of their own (a page that may break one across lines).
     Wherever more than one reading remains, all of them are `options`: nothing is chosen here."""
     if len(toks) >= n:
         use = toks[:n]
         vals = [t.value for t in use]
-        if len(toks) > n and check is not None and not check(vals):
-            joined = _joins(toks, n, check)
-            if len(joined) == 1:
-                return Resolved(joined[0], [None] * n)
-            if joined:
-                return Resolved(list(joined[0]), [None] * n, options=joined)
-        return Resolved(vals, [t.raw if not t.raw.isdigit() else None for t in use])
+        raws = [t.raw if not t.raw.isdigit() else None for t in use]
+        if len(toks) > n and check is not None and (broken_lines or not check(vals)):
+            # Numbers on lines of their own may be one number broken in two: every reading that adds up.
+            readings = [j for j in _joins(toks, n, check) if j != vals]
+            if check(vals):
+                readings.insert(0, vals)
+            if len(readings) == 1:
+                return Resolved(readings[0], raws if readings[0] is vals else [None] * n)
+            if readings:
+                return Resolved(list(readings[0]), [None] * n, options=readings)
+            if sums is not None:  # neither as printed nor joined does the row add up: not read
+                return Resolved([None] * n, [None] * n, complete=False, options=[[BLANK] * n])
+        elif len(toks) > n and check is None and broken_lines:
+            # No arithmetic to tell a number broken across lines from a stray one: every reading.
+            readings = [vals, *(j for j in _joins(toks, n, lambda v: True) if j != vals)]
+            if len(readings) > 1:
+                return Resolved(vals, raws, options=readings)
+        return Resolved(vals, raws)
     cands = splits(toks, n) if any(t.splittable for t in toks) else []
     good = [c for c in cands if check is None or check(c)]
     if good:
@@ -148,17 +160,22 @@ def _sum_fits(opt: Sequence[object], parts: Sequence[int], total: int) -> bool:
 def _joins(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool]) -> list[list[Value]]:
     """Readings of more than n plain-digit tokens as n cells, adjacent tokens joined into one number
     (a page that breaks a number across lines: "1" / "62"), that pass `check`."""
-    if len(toks) > n + MAX_EXTRA_TOKENS or not all(t.raw.isdigit() for t in toks):
+    if len(toks) > n + MAX_EXTRA_TOKENS:
         return []
     raws = [t.raw for t in toks]
     out: list[list[Value]] = []
 
-    def walk(i: int, need: int, acc: list[int]) -> None:
+    def walk(i: int, need: int, acc: list[Value]) -> None:
         if need == 0:
             if i == len(raws) and check(list(acc)):
                 out.append(list(acc))
             return
+        if not raws[i].isdigit():  # a null marker, a signed or decimal number: a cell of its own
+            walk(i + 1, need - 1, [*acc, toks[i].value])
+            return
         for j in range(i + 1, len(raws) - need + 2):
+            if not raws[j - 1].isdigit():
+                break
             s = "".join(raws[i:j])
             if len(s) > MAX_CELL_DIGITS or (len(s) > 1 and s[0] == "0"):
                 break

@@ -49,7 +49,11 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
     resolved, _ = read_rows(text, specs, start, end, header=_HEADER)
     result = TableResult({})
     for spec, res in zip(specs, resolved):
-        if res is None or not res.options:
+        if res is None:  # the row shows no cell (or is not there): its figures are not known
+            store(result, TABLE, spec.key, spec.cols, res)
+            result.provenance.update((f"{TABLE}.{spec.key}.{c}", Placed(None, "unknown")) for c in spec.cols)
+            continue
+        if not res.options:
             store(result, TABLE, spec.key, spec.cols, res)
             continue
         # No identity holds across this table's cells: a row that reads more than one way keeps

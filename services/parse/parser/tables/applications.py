@@ -49,18 +49,21 @@ _ROW_SUMS = ((tuple(range(6)), 6),)  # natural_person + the five organisation co
 
 
 def _row_sum(v: list[Value]) -> bool:
-    return None in v or sum(v[:6]) == v[6]  # type: ignore[arg-type]
+    """natural_person + the five organisation columns = total, null markers counting 0 (as in the
+    rules); a row without a total cannot break it."""
+    return v[6] is None or sum(x or 0 for x in v[:6]) == v[6]
 
 
 _SPECS = [RowSpec(k, _LABELS[k], _COLS, check=_row_sum, sums=_ROW_SUMS) for k in ORDER]
 
 
 def parse(text: str, start: int, end: int, template: str | None, narrative: str) -> TableResult:
-    resolved, _ = read_rows(text, _SPECS, start, end)
+    resolved, segs = read_rows(text, _SPECS, start, end)
     by_key = dict(zip(ORDER, resolved))
-    # (六) as three sub-rows when the report prints them; a 2021-template report that prints (六) as
-    # one row keeps it, with the sub-rows empty (the shape of its template).
-    two_level = any(by_key[k] is not None for k in APP_OTHER_SUBROWS)
+    # (六) as three sub-rows when the report prints their labels (with numbers or not); a 2021-template
+    # report that prints (六) as one row keeps it, with the sub-rows empty (the shape of its template).
+    labelled = dict(zip(ORDER, segs))
+    two_level = any(labelled[k] is not None for k in APP_OTHER_SUBROWS)
     keys = [k for k in app_rows(two_level) if not (two_level and k == "other")]
     result = TableResult({})
     if all(by_key[k] is not None and not by_key[k].options for k in keys):  # the usual table: all rows read

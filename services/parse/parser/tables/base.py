@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..cells import Token, Value, pipe_cells, pipe_values, plain_values, tokens
+from ..cells import Token, Value, cells_on_own_lines, pipe_cells, pipe_values, plain_values, tokens
 from ..rows import Label, locate, segments
 from ..placement import BLANK, Option, Placed
 from ..split import Resolved, Sums, resolve
@@ -48,6 +48,7 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
     header line of " | " tables whose merged header cells were repeated per column."""
     spans = locate(text, [s.label for s in specs], start, end)
     segs = segments(text, spans, end)
+    whole = cells_on_own_lines(text[start:end])
     out: list[Resolved | None] = []
     for spec, seg, span in zip(specs, segs, spans):
         if seg is None or span is None:
@@ -69,16 +70,24 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
             values = plain_values(seg, n)
             # the usual row in the other layouts (a row with more numbers than cells whose first n
             # break its arithmetic may hold a number broken across lines: resolve reads it)
-            if values is not None and (spec.check is None or spec.check(values)):
+            if values is not None and not _more_lines_than(seg, n) and (spec.check is None or spec.check(values)):
                 out.append(Resolved(values, [None] * n, plain=True))
                 continue
             toks = tokens(seg, money=spec.money)
-            if len(toks) > 1 and _on_own_lines(seg, toks):
+            own_lines = whole or (len(toks) > 1 and _on_own_lines(seg, toks))
+            if own_lines:
                 # A line break is a cell border: numbers each on a line of their own are whole cells
                 # (a row showing fewer of them than it has cells dropped the rest, see split.resolve).
                 toks = [t._replace(splittable=False) for t in toks]
+            out.append(resolve(toks, n, spec.check, spec.sums, own_lines) if toks else None)
+            continue
         out.append(resolve(toks, n, spec.check, spec.sums) if toks else None)
     return out, segs
+
+
+def _more_lines_than(seg: str, n: int) -> bool:
+    """More than n lines hold numbers: a row of n cells one per line with a number broken in two."""
+    return sum(1 for line in seg.split("\n") if any(ch.isdigit() for ch in line)) > n
 
 
 def _on_own_lines(seg: str, toks: Sequence[Token]) -> bool:

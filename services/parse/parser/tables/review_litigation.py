@@ -5,7 +5,7 @@ from __future__ import annotations
 from shared.record import RL_COLS, RL_GROUPS
 from shared.schema import identities_of
 
-from ..cells import Value, glued_tail_tokens, pipe_cells, tokens
+from ..cells import Value, cells_on_own_lines, glued_tail_tokens, pipe_cells, tokens
 from ..placement import place
 from ..split import resolve
 from .base import Ambiguity, TableResult
@@ -19,7 +19,7 @@ _SUMS = tuple((tuple(range(g, g + 4)), g + 4) for g in range(0, N, 5))  # per gr
 def _group_sums(v: list[Value]) -> bool:
     for g in range(0, N, 5):
         part = v[g:g + 5]
-        if None not in part and sum(part[:4]) != part[4]:  # type: ignore[arg-type]
+        if part[4] is not None and sum(x or 0 for x in part[:4]) != part[4]:  # null markers count 0
             return False
     return True
 
@@ -37,6 +37,8 @@ def _pipe_row(region: str):
 def parse(text: str, start: int, end: int) -> TableResult:
     region = text[start:end]
     toks = _pipe_row(region) or glued_tail_tokens(region) or tokens(region, stop_at_prose=False, glued=True)
+    if toks and cells_on_own_lines(region):  # one cell per line: every number is a whole cell
+        toks = [t._replace(splittable=False) for t in toks]
     result = TableResult({g: {c: None for c in RL_COLS} for g in RL_GROUPS})
     if not toks:
         return result
