@@ -20,35 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.pipeline import process_bytes  # noqa: E402
 from shared.synth import generate  # noqa: E402
 from shared.synth.render import LONG_TAIL_LAYOUTS  # noqa: E402
+from tests.test_long_tail import judge  # noqa: E402
 
-TABLES = ("active_disclosure", "applications", "review_litigation")
 app = typer.Typer(add_completion=False)
-
-
-def judge(record, truth: dict) -> tuple[Counter, list[str]]:
-    """Cells right / unknown (and flagged) / wrong, with the wrong ones' paths."""
-    named = {p for f in record.findings if f.rule == "INCOMPLETE_TABLE" for p in (f.actual or [])}
-    missing = {f.where for f in record.findings if f.rule == "MISSING_TABLE" and f.where}
-    count: Counter = Counter()
-    wrong: list[str] = []
-    for table in TABLES:
-        got = getattr(record, table)
-        for row, cols in truth[table].items():
-            for col, want in cols.items():
-                path = f"{table}.{row}.{col}"
-                value = got.get(row, {}).get(col)
-                prov = record.provenance.get(path)
-                if value == want or (value is not None and want is not None and abs(value - want) < 1e-6):
-                    count["right"] += 1
-                elif value is None and ((prov is not None and prov.source == "unknown" and path in named)
-                                        or table in missing):
-                    count["unknown"] += 1
-                elif want is None and value == 0 and prov is not None and prov.source == "inferred":
-                    count["right"] += 1  # a null marker (counted 0) whose column the sums fixed
-                else:
-                    count["wrong"] += 1
-                    wrong.append(f"{path}: got {value!r} want {want!r}")
-    return count, wrong
 
 
 @app.command()
