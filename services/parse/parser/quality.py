@@ -1,8 +1,8 @@
 """How completely a record's figures were read: the `quality` grade and the INCOMPLETE_TABLE findings.
 
-A cell is read (a number or a null marker printed where it stands), inferred (placed or valued by the
-table's identities), blank (the document's table leaves it empty: no figure, though the sums count it
-0) or unknown (null: the document does not say where its number goes, or its row or table was not
+A cell is read (a number printed where it stands), inferred (placed or valued by the table's
+identities), blank (no number: the document's cell is empty or holds a null marker such as / — 无;
+the sums count it 0, but no figure is stated) or unknown (null: the document does not say where its number goes, or its row or table was not
 found). No unknown cell is ever silent: each table that has some gets a warning naming them. The
 grade is complete only when every figure is known and the report's body, year and place were found."""
 from __future__ import annotations
@@ -49,8 +49,8 @@ def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]
         q.cells_blank += blank
         q.cells_read += len(cells) - len(unknown) - inferred - blank
         if blank:
-            q.reasons.append(f"{TABLE_ZH[table]}有 {blank} 个单元格在文档中为空 / "
-                             f"{blank} cells of the {_TABLE_EN[table]} table are blank in the document")
+            q.reasons.append(f"{TABLE_ZH[table]}有 {blank} 个单元格在文档中为空或无数字（如 /、—、无） / "
+                             f"{blank} cells of the {_TABLE_EN[table]} table hold no number in the document")
         if unknown:
             q.reasons.append(f"{TABLE_ZH[table]}有 {len(unknown)} 个单元格无法确定 / "
                              f"{len(unknown)} cells of the {_TABLE_EN[table]} table could not be placed")
@@ -76,8 +76,8 @@ def _source(rec: Record, path: str) -> str:
     cells = getattr(rec, table).get(row)
     if cells is None or col not in cells:
         return "unknown"  # the row was not found
-    if cells[col] is None and rec.raw_cells.get(path, "") == "":
-        return "blank"  # no number and no null marker printed: the table leaves it empty
+    if cells[col] is None:
+        return "blank"  # no number printed: an empty cell or a null marker (raw_cells says which)
     return "read"
 
 
