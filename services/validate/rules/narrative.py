@@ -270,14 +270,21 @@ def _zero_statements(sent: str, year: int | None, government: bool) -> list[Stat
 def _table(record: Record) -> dict[str, tuple[set[int | float], int | float | None, str, str, str]]:
     """Per metric: (values the text may state, value to show, where, 中文 label, English label)."""
     a, rl = record.applications, record.review_litigation
+    prov = record.provenance
+    # A cell the parser could not place is not a blank 0: a sum that needs it is not known either.
+    unplaced = {p for p, c in prov.items() if c.source == "unknown"} if prov else set()
     new = a.get("new_received", {}).get("total")
     over = a.get("carried_over", {}).get("total")
     tot = a.get("total", {}).get("total")
-    new_over = None if new is None else new + (over or 0)
+    new_over = None if new is None or "applications.carried_over.total" in unplaced else new + (over or 0)
     review = rl.get("review", {}).get("total")
-    lit_parts = [rl.get(g, {}).get("total") for g in ("litigation_direct", "litigation_after_review")]
-    lit = None if all(p is None for p in lit_parts) else sum(p or 0 for p in lit_parts)
+    lit_groups = ("litigation_direct", "litigation_after_review")
+    lit_parts = [rl.get(g, {}).get("total") for g in lit_groups]
+    lit_unplaced = any(f"review_litigation.{g}.total" in unplaced for g in lit_groups)
+    lit = None if lit_unplaced or all(p is None for p in lit_parts) else sum(p or 0 for p in lit_parts)
     both = None if review is None and lit is None else (review or 0) + (lit or 0)
+    if "review_litigation.review.total" in unplaced or lit_unplaced:
+        both = None
 
     def ok(*vals: int | float | None) -> set[int | float]:
         return {x for x in vals if x is not None}
