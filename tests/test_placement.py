@@ -119,3 +119,28 @@ def test_arithmetic_rules_skip_cells_that_were_not_placed():
     assert [f for f in validate(rec) if f.rule == "APP_BALANCE"]
     rec.provenance["applications.carried_over.natural_person"] = CellProvenance(source="unknown")
     assert not [f for f in validate(rec) if f.rule == "APP_BALANCE"]  # unknown ≠ blank: no finding
+
+
+def test_a_table_flattened_one_cell_per_line_never_splits_numbers():
+    from services.parse.parser.cells import cells_on_own_lines
+    assert cells_on_own_lines("规章\n0\n规范性文件\n7\n14\n行政许可\n40\n0\n53")
+    assert not cells_on_own_lines("规章000\n规范性文件9921\n行政许可20180")
+    assert not cells_on_own_lines("规章\n000\n规范性文件\n9921")  # "000" is cells run together
+
+
+def test_quality_grades_and_reasons():
+    from tests.parse_support import record_of
+    from tests.paths import SHARED
+    wild = SHARED / "corpus" / "wild-dev"
+    whole = record_of(wild / "2021_sanming_city.txt").quality
+    assert whole.grade == "complete" and whole.tables_found == 3
+    assert whole.cells_unknown == whole.cells_blank == 0 and not whole.reasons
+    sparse = record_of(wild / "2022_putian_kjj.txt")
+    q = sparse.quality
+    assert q.grade == "partial" and q.cells_unknown > 100 and q.tables_found == 3
+    assert any("无法确定" in r and "could not be placed" in r for r in q.reasons)
+    incomplete = [f for f in sparse.findings if f.rule == "INCOMPLETE_TABLE"]
+    assert {f.where for f in incomplete} >= {"applications", "review_litigation"}
+    assert all(f.severity == "warning" and " / " in f.message for f in incomplete)
+    unknown = {p for p, c in sparse.provenance.items() if c.source == "unknown"}
+    assert unknown == {p for f in incomplete for p in f.actual}
