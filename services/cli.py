@@ -18,17 +18,115 @@ SAMPLES = ROOT / "samples"
 
 
 @app.command()
-def parse(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-          indent: int = typer.Option(1, help="JSON indent")) -> None:
-    """Normalize → parse → validate FILE in-process (no servers) and print the record as JSON."""
+def parse(paths: list[Path] = typer.Argument(..., exists=True, readable=True, help="a file, or files and folders"),
+          indent: int = typer.Option(1, help="JSON indent (one report)"),
+          summary: bool = typer.Option(False, "--summary", help="one line per report and a summary "
+                                       "(as `nianbao check`) instead of the records")) -> None:
+    """Normalize → parse → validate in-process (no servers). One FILE: its record as JSON. Several
+    files or a folder: one record per line (JSON Lines); with --summary, how each report reads."""
+    if summary:
+        check(paths, json_out=None, strict=False)
+        return
     from services.pipeline import process_bytes
     from shared.errors import ProcessingError
-    try:
-        record = process_bytes(file.read_bytes(), filename=file.name)
-    except ProcessingError as e:
-        typer.echo(json.dumps({"error": e.as_dict()}, ensure_ascii=False), err=True)
+    if len(paths) == 1 and paths[0].is_file():
+        file = paths[0]
+        try:
+            record = process_bytes(file.read_bytes(), filename=file.name)
+        except ProcessingError as e:
+            typer.echo(json.dumps({"error": e.as_dict()}, ensure_ascii=False), err=True)
+            raise typer.Exit(2)
+        sys.stdout.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=indent or None) + "\n")
+        return
+    failed = 0
+    for file in tqdm(_report_files(paths), desc="解析 / parse", unit="doc", file=sys.stderr, disable=None):
+        try:
+            record = process_bytes(file.read_bytes(), filename=file.name)
+        except ProcessingError as e:
+            failed += 1
+            tqdm.write(json.dumps({"file": str(file), "error": e.as_dict()}, ensure_ascii=False), file=sys.stderr)
+            continue
+        tqdm.write(json.dumps({"file": str(file), **record.model_dump(mode="json")}, ensure_ascii=False),
+                   file=sys.stdout)
+    if failed:
         raise typer.Exit(2)
-    sys.stdout.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=indent or None) + "\n")
+
+
+# Rule ids that say a table's figures may be wrong or incomplete (as /work's read check judges them):
+# the tables' own arithmetic, and the findings of tables not (fully) read.
+ARITHMETIC_RULES = frozenset({"APP_BALANCE", "APP_ROW_SUM", "APP_TOTAL_SUM", "REVIEW_SUM", "LITIGATION_SUM"})
+_DOUBT_WORDS = ("INCOMPLETE", "AMBIGUOUS", "UNREAD", "UNKNOWN", "MISSING_TABLE", "EMPTY")
+_REPORT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"})
+
+
+def _report_files(paths: list[Path]) -> list[Path]:
+    """Files named, and the report files in folders named (by suffix: a folder's manifest.json or
+    links.tsv is not a report)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(f for f in _files([p]) if f.suffix.lower() in _REPORT_SUFFIXES)
+        else:
+            out.extend(_files([p]))
+    return out
+
+
+def judge(record) -> dict:
+    """How one record reads: clean (grade complete, or no grade and all three tables found; no
+    error/warning about the tables' arithmetic or an incomplete table; agency and year found),
+    unreadable (grade unreadable, or no table found) or flagged (anything between: the record says
+    what it could not read or what does not add up)."""
+    quality = getattr(record, "quality", None)
+    grade = getattr(quality, "grade", None) if quality is not None else None
+    rules = sorted({f.rule for f in record.findings if f.severity in ("error", "warning")})
+    missing_tables = sum(f.rule == "MISSING_TABLE" for f in record.findings)
+    table_rules = [r for r in rules if r in ARITHMETIC_RULES or any(w in r for w in _DOUBT_WORDS)]
+    meta = record.meta
+    no_meta = [k for k, v in (("agency", meta.agency), ("year", meta.year)) if not v]
+    if grade == "unreadable" or (grade is None and missing_tables >= 3):
+        verdict = "unreadable"
+    elif (grade in (None, "complete")) and not table_rules and not no_meta:
+        verdict = "clean"
+    else:
+        verdict = "flagged"
+    return {"verdict": verdict, "agency": meta.agency, "year": meta.year, "grade": grade,
+            "rules": rules, "missing_meta": no_meta,
+            "province": meta.region.province, "city": meta.region.city, "level": meta.level}
+
+
+_MARK = {"clean": "✓", "flagged": "!", "unreadable": "✗"}
+
+
+@app.command()
+def check(paths: list[Path] = typer.Argument(..., exists=True, readable=True, help="files or folders of reports"),
+          json_out: Path = typer.Option(None, "--json", help="also write each report's result here (JSON)"),
+          strict: bool = typer.Option(False, help="exit 1 unless every report is clean")) -> None:
+    """How a folder of reports reads: one line per report (file, agency, year, read-quality grade, the
+    error and warning rule ids) and a summary of clean / flagged / unreadable reports."""
+    from services.pipeline import process_bytes
+    from shared.errors import ProcessingError
+    files = _report_files(paths)
+    results: list[dict] = []
+    for file in tqdm(files, desc="检查 / check", unit="doc", file=sys.stderr, disable=None):
+        try:
+            r = judge(process_bytes(file.read_bytes(), filename=file.name))
+        except ProcessingError as e:
+            r = {"verdict": "unreadable", "agency": None, "year": None, "grade": None,
+                 "rules": [], "missing_meta": [], "error": e.as_dict().get("code") or str(e)}
+        r["file"] = str(file)
+        results.append(r)
+        rules = ",".join(r["rules"]) or "-"
+        extra = f" (无 / no {'+'.join(r['missing_meta'])})" if r.get("missing_meta") else ""
+        extra += f" [{r['error']}]" if r.get("error") else ""
+        tqdm.write(f"{_MARK[r['verdict']]} {r['verdict']:<10} {file}\t{r['agency'] or '-'}\t{r['year'] or '-'}\t"
+                   f"{r['grade'] or '-'}\t{rules}{extra}", file=sys.stdout)
+    n = {v: sum(r["verdict"] == v for r in results) for v in ("clean", "flagged", "unreadable")}
+    typer.echo(f"报告 {len(results)} 份：无误 {n['clean']}，已标记 {n['flagged']}，无法读取 {n['unreadable']} / "
+               f"reports {len(results)}: clean {n['clean']}, flagged {n['flagged']}, unreadable {n['unreadable']}")
+    if json_out:
+        json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    if strict and n["clean"] < len(results):
+        raise typer.Exit(1)
 
 
 def _files(paths: list[Path]) -> list[Path]:

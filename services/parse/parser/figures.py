@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from shared.record import Figure
 
 from .sections import Heading
+from .text import prose_breaks
 
 # A count is r"(?<![\d.])(?P<value>\d+(?:\.\d+)?)[ ]?(?P<unit>人次|万元|件|…|人|元)" (units in _UNITS
 # order). Units are far rarer than digits, and a regex scan for the number's digits was a third of
@@ -62,9 +63,37 @@ def _counts(text: str) -> Iterator[tuple[int, int, re.Match[str]]]:
             yield span[0], span[1], u
 
 
-def figures(text: str, headings: list[Heading]) -> list[Figure]:
+def _repaired(text: str, headings: list[Heading]) -> tuple[str, list[int], list[int]]:
+    """The text with numbers broken across lines rejoined ("规章\n1\n件" → "规章1件",
+    text.prose_breaks), and the headings' starts and bodies moved with it."""
     starts = [h.start for h in headings]
     bodies = [h.body for h in headings]
+    spans = prose_breaks(text)
+    if not spans:
+        return text, starts, bodies
+    parts: list[str] = []
+    cut_at: list[int] = []   # where each dropped span starts in the original text
+    cut_sum: list[int] = []  # characters dropped up to and including that span
+    at = dropped = 0
+    for s, e in spans:
+        s = max(s, at)
+        if e <= s:
+            continue
+        parts.append(text[at:s])
+        dropped += e - s
+        cut_at.append(s)
+        cut_sum.append(dropped)
+        at = e
+
+    def moved(p: int) -> int:
+        i = bisect_right(cut_at, p) - 1
+        return p - (cut_sum[i] if i >= 0 else 0)
+    parts.append(text[at:])
+    return "".join(parts), [moved(p) for p in starts], [moved(p) for p in bodies]
+
+
+def figures(text: str, headings: list[Heading]) -> list[Figure]:
+    text, starts, bodies = _repaired(text, headings)
     out: list[dict] = []
     for at, num_end, unit in _counts(text):
         if _NOT_COUNT_AFTER.match(text, unit.end()):

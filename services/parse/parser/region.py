@@ -40,6 +40,38 @@ def _lookup_names(s: str) -> tuple[str | None, str | None, str | None] | None:
     return p, c, k
 
 
+def is_place(name: str | None) -> bool:
+    """Whether `name` is nothing but gazetteer place names, outermost first ("三明市", "淮安市洪泽区",
+    "福建省"): a report whose title names only the place is issued by its people's government.
+    Zones the gazetteer does not list (平潭综合实验区) are not places here: they are bodies in their
+    own right, named as such."""
+    if not name or any(k in name for k in _SPECIAL):
+        return False
+    names = _lookup_names(name)
+    if names is None:
+        return False
+    rest = name
+    for n in dict.fromkeys(names):  # a municipality is both province and city: strip it once
+        if n and n not in _NOT_A_CITY and rest.startswith(n):
+            rest = rest[len(n):]
+    return not rest and name[-1] in "省市县区旗州盟"
+
+
+def place_at(text: str) -> int | None:
+    """Where the first place name in `text` starts (the gazetteer's or a zone's), or None:
+    "现公布三明市人民政府" → 3."""
+    for name in _SPECIAL:
+        at = text.find(name)
+        if at >= 0:
+            return at
+    names = _lookup_names(text)
+    if names is None:
+        return None
+    found = [text.find(f) for n in names if n and n not in _NOT_A_CITY
+             for f in (n, _SUFFIX.sub("", n)) if len(f) >= 2 and f in text]
+    return min(found) if found else None
+
+
 def find_region(*texts: str | None) -> Region:
     for t in texts:
         if t:

@@ -19,12 +19,17 @@ _KEYS = {
 }
 # Heading number styles in order of preference: "一、" / "一." first; "(一)" and "第一部分" only
 # when the first finds nothing (they are also the style of sub-headings and of table rows).
+# The title may go on after a line break ("二、\n主动公开政府信息情况": pages that wrap each heading
+# part in its own element).
 _STYLES = [
     # The numeral first, then "no ideograph before it": a pattern that starts with a look-behind is
     # tried at every position, one that starts with a literal is found by a fast scan (3x).
-    {n: re.compile(rf"{c}(?<![{CJK}]{c})[ ]?[、.][ ]?") for n, c in enumerate(_NUMERALS, 1)},
-    {n: re.compile(rf"(?:\({c}\)|第{c}部分)[ ]?") for n, c in enumerate(_NUMERALS, 1)},
+    {n: re.compile(rf"{c}(?<![{CJK}]{c})[ ]?[、.][ ]*(?:\n[ ]*)?") for n, c in enumerate(_NUMERALS, 1)},
+    {n: re.compile(rf"(?:\({c}\)|第{c}部分)[ ]*(?:\n[ ]*)?") for n, c in enumerate(_NUMERALS, 1)},
 ]
+# Last resort, for a report on one line ("…191690.9913万元三、收到和处理政府信息公开申请情况…"): the
+# numeral right after an ideograph, only when the standard title follows word for word.
+_RUN_ON = {n: re.compile(rf"{c}[ ]?、[ ]?(?={SECTION_TITLES[n]})") for n, c in enumerate(_NUMERALS, 1)}
 _TITLE_CUT = re.compile(r"[\n。(\d|:,;，；\s]")
 _TITLE_END = re.compile(r".*(?:情况|事项|概述|概况|问题|措施)")
 
@@ -50,7 +55,7 @@ def find_headings(text: str) -> list[Heading]:
 
 
 def _find(text: str, n: int, pos: int) -> Heading | None:
-    for style in _STYLES:
+    for style in (*_STYLES, _RUN_ON):
         for m in style[n].finditer(text, pos):
             rest = text[m.end():m.end() + 60]
             cut = _TITLE_CUT.search(rest)

@@ -90,5 +90,124 @@ def join_labels(text: str) -> str:
     return gaps.sub(gap, text)
 
 
+# --- prose repair: meta and narrative figures only --------------------------------------------------
+# Some sites wrap every place name or number of the prose in its own element, and their page text
+# breaks words and numbers across lines: "三明\n市人民政府20\n21\n年", "202\n1\n年", "规章\n1\n件",
+# "联系电话：0598—\n8231086". `prose_breaks` finds the line breaks
+# that plainly sit inside one number or one date or count; `repair_prose` drops them. The table
+# readers never see this text: in a one-cell-per-line table every cell is its own line and digits on
+# separate lines are separate cells. A number is only rejoined where a date part or a count unit
+# follows it, which no table cell does (a cell is followed by the next cell or the next row's label).
+_DATE_UNITS = "年月日"
+_COUNT_UNITS = "件条项个篇次期场份起宗例万家名人元"
+# Where a repair can be: a line break, blanks, at most one digit run and blanks, then a unit ("\n年",
+# "20\n21\n年", "\n1\n件", "4\n1994万元"); the repair itself reads back from the unit. The pattern
+# starts with the line break, a literal the regex engine skips ahead to (a unit-first pattern is
+# tried at every ideograph), and possessive runs fail at once on a table's "\n0\n0\n0".
+_BREAK_TO_UNIT = re.compile(rf"\n[ \n]*+\d*+[ \n]*+[{_DATE_UNITS}{_COUNT_UNITS}]")
+_MAX_PIECES = {"年": 4, "月": 2, "日": 2}  # a year broken in up to four pieces, a month or day in two
+_DIGITS = frozenset("0123456789")
+_JOINS_BEFORE = frozenset("、,，:：“\"(")
+
+
+def _blank_start(text: str, end: int) -> int:
+    while end > 0 and text[end - 1] in " \n":
+        end -= 1
+    return end
+
+
+def _digit_start(text: str, end: int) -> int:
+    while end > 0 and text[end - 1] in _DIGITS:
+        end -= 1
+    return end
+
+
+def prose_breaks(text: str) -> list[tuple[int, int]]:
+    """Spans of blanks (each holding a line break) that break one number, date or count, in order."""
+    out: list[tuple[int, int]] = []
+    if "\n" not in text:
+        return out
+    for u in _BREAK_TO_UNIT.finditer(text):
+        unit_at = u.end() - 1
+        unit = text[unit_at]
+        gap = _blank_start(text, unit_at)
+        spans: list[tuple[int, int]] = []
+        if gap < unit_at:
+            if "\n" not in text[gap:unit_at]:
+                continue  # "2023 年": a space the patterns already read
+            spans.append((gap, unit_at))
+        # the digit pieces before the unit, each after a line break
+        pieces: list[tuple[int, int]] = []
+        end = gap
+        limit = _MAX_PIECES.get(unit, 2)
+        while True:
+            start = _digit_start(text, end)
+            if start == end:
+                break
+            pieces.append((start, end))
+            before = _blank_start(text, start)
+            if len(pieces) < limit and before < start and before > 0 and text[before - 1] in _DIGITS \
+                    and "\n" in text[before:start]:
+                spans.append((before, start))
+                end = before
+                continue
+            break
+        if not pieces:
+            continue
+        first = pieces[-1][0]
+        if first > 0 and text[first - 1] == ".":
+            continue  # a decimal's fraction
+        value = "".join(text[s:e] for s, e in reversed(pieces))
+        if unit == "年":
+            ok = len(value) == 4 and value[:2] in ("19", "20")
+        elif unit in "月日":
+            ok = len(value) <= 2 and 1 <= int(value) <= (12 if unit == "月" else 31)
+        else:
+            # A count in pieces only with its unit on a line of its own ("30\n2\n件"): a number
+            # printed with its unit after another number ("政府集中采购\n2\n8620000元") is two
+            # table cells, and "收费\n4\n1994万元" in prose cannot be told from them.
+            ok = len(pieces) == 1 or gap < unit_at
+        if not ok:
+            continue
+        # The line break before the number, when the number is broken off on both sides (alone on
+        # its line, or in pieces): a date goes on after 年 / 月 ("年\n1\n月"), a count after its
+        # label ("规章\n1\n件"). A year starts its own sentence, so its break stays; and a number
+        # printed with its unit on a line of its own ("行政事业性收费\n6456000元") is a table cell.
+        before = _blank_start(text, first)
+        if unit != "年" and (spans or len(pieces) > 1) and 0 < before < first and "\n" in text[before:first]:
+            prev = text[before - 1]
+            if (unit == "月" and prev == "年") or (unit == "日" and prev == "月") \
+                    or (unit in _COUNT_UNITS and (is_cjk(prev) or prev in _JOINS_BEFORE)):
+                spans.append((before, first))
+        out.extend(spans)
+    for dash in "-—–":  # a phone number or code broken after its dash ("0598—\n8231086")
+        at = text.find(dash)  # one-character finds: far faster than a search for dash + "\n"
+        while at >= 0:
+            end = at + 1
+            if end < len(text) and text[end] == "\n" and at > 0 and text[at - 1] in _DIGITS:
+                while end < len(text) and text[end] in " \n":
+                    end += 1
+                if end < len(text) and text[end] in _DIGITS:
+                    out.append((at + 1, end))
+            at = text.find(dash, end)
+    out.sort()
+    return out
+
+
+def repair_prose(text: str) -> str:
+    """`text` with the breaks of `prose_breaks` dropped (the text meta and figures read)."""
+    spans = prose_breaks(text)
+    if not spans:
+        return text
+    parts, at = [], 0
+    for s, e in spans:
+        if s < at:  # overlapping spans (one break found from two units): take the rest only
+            s = at
+        parts.append(text[at:s])
+        at = max(at, e)
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
