@@ -24,7 +24,8 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
-from shared.record import AD_2019, AD_2021, APP_COLS, APP_ROW_LABELS, RL_COLS, RL_GROUPS, Record
+from shared.record import Record
+from shared.schema import FACETS, KEY_FIGURES, TABLES, split_path
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -51,26 +52,14 @@ BIGRAM_FILTER = {"zh_bigrams": {"type": "shingle", "min_shingle_size": 2, "max_s
                  "zh_bigrams_only": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
                                      "output_unigrams": False, "output_unigrams_if_no_shingles": True,
                                      "token_separator": ""}}
-# Facets: name → indexed path. Each report's values also go into `facet` as "name:value".
-FACET_PATHS: dict[str, str] = {
-    "province": "meta.region.province",
-    "city": "meta.region.city",
-    "county": "meta.region.county",
-    "level": "meta.level",
-    "year": "meta.year",
-    "template": "meta.template",
-    "agency_type": "meta.agency_type",
-    "rule": "findings.rule",
-    "severity": "findings.severity",
-    "quality": "quality.grade",
-}
+# Facets: name → indexed path (shared/schema.py). Each report's values also go into `facet` as "name:value".
+FACET_PATHS: dict[str, str] = {f.name: f.path for f in FACETS}
 # The read-quality grades whose figures are incomplete (shared/record.py Quality): counted by stats and
 # export, so a total says how many of its reports may be missing numbers.
 INCOMPLETE_GRADES = ("partial", "unreadable")
-# Figures shown with every hit (the result list's "key figures"), kept in `summary`.
 QUALITY_COUNTS = ("cells_read", "cells_inferred", "cells_unknown", "tables_found")
-SUMMARY_FIGURES = ("applications.new_received.total", "applications.granted.total", "applications.total.total",
-                   "review_litigation.review.total", "review_litigation.litigation_direct.total")
+# Figures shown with every hit (the result list's "key figures", shared/schema.py), kept in `summary`.
+SUMMARY_FIGURES: tuple[str, ...] = tuple(k.path for k in KEY_FIGURES)
 
 
 def has_builtin_cjk(es: Elasticsearch) -> bool:
@@ -97,25 +86,18 @@ def _text_kw() -> dict:
 
 
 def _cells_mapping() -> dict[str, Any]:
-    apps: dict[str, Any] = {}
-    for row in APP_ROW_LABELS:  # dotted row keys become nested object paths ("denied" → "state_secret")
-        node = apps
-        parts = row.split(".")
-        for p in parts[:-1]:
-            node = node.setdefault(p, {"properties": {}})["properties"]
-        leaf = node.setdefault(parts[-1], {"properties": {}})["properties"]
-        leaf.update({c: {"type": "long"} for c in APP_COLS})
-    ad: dict[str, Any] = {}
-    for table in (AD_2019, AD_2021):
-        for row, cols in table.items():
-            props = ad.setdefault(row, {"properties": {}})["properties"]
-            props.update({c: {"type": "double" if c == "amount_wan_yuan" else "long"} for c in cols})
-    rl = {g: {"properties": {c: {"type": "long"} for c in RL_COLS}} for g in RL_GROUPS}
-    return {
-        "applications": {"properties": apps},
-        "active_disclosure": {"properties": ad},
-        "review_litigation": {"properties": rl},
-    }
+    """Every cell of both templates (shared/schema.py) a numeric field: money a double, counts a long.
+    Dotted row keys become nested object paths ("denied.state_secret" → denied → state_secret)."""
+    out: dict[str, Any] = {}
+    for table in TABLES:
+        props = out.setdefault(table.key, {"properties": {}})["properties"]
+        for path in table.all_cells():
+            _, row, col = split_path(path)
+            node = props
+            for part in row.split("."):
+                node = node.setdefault(part, {"properties": {}})["properties"]
+            node[col] = {"type": "double" if table.column(col).money else "long"}
+    return out
 
 
 def index_body(builtin_cjk: bool = True) -> dict[str, Any]:

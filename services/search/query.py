@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from shared.es_index import FACET_PATHS
-from shared.record import AD_2019, AD_2021, APP_COLS, APP_ROW_LABELS, RL_COLS, RL_GROUPS
+from shared.schema import STATS_GROUPS, cell_labels, cell_path_set
+from shared.schema import ordered_cell_paths as _ordered_cell_paths
 from shared.textnorm import to_simplified
 
 TEXT_FIELD = "text"
@@ -33,8 +33,7 @@ RESCORE_WINDOW = 50
 FACETS: dict[str, str] = dict(FACET_PATHS)
 MAX_PAGE = 100
 # Fields the stats endpoint can group by (a subset of the facets: the ones that make sense as axes).
-GROUPS: dict[str, str] = {k: FACETS[k] for k in ("province", "city", "county", "level", "year", "agency_type",
-                                                  "template")}
+GROUPS: dict[str, str] = {k: FACETS[k] for k in STATS_GROUPS}
 _FIGURE = re.compile(r"^\s*([a-z_.]+)\s*(>=|<=|!=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
@@ -42,13 +41,9 @@ class QueryError(ValueError):
     """A parameter the user can fix; becomes a 422 with this message."""
 
 
-@lru_cache
 def cell_paths() -> frozenset[str]:
-    paths = {f"applications.{r}.{c}" for r in APP_ROW_LABELS for c in APP_COLS}
-    paths |= {f"review_litigation.{g}.{c}" for g in RL_GROUPS for c in RL_COLS}
-    for t in (AD_2019, AD_2021):
-        paths |= {f"active_disclosure.{r}.{c}" for r, cols in t.items() for c in cols}
-    return frozenset(paths)
+    """Every cell path of both templates (shared/schema.py): what a figure filter or sort may name."""
+    return cell_path_set()
 
 
 def parse_figure_filter(expr: str) -> dict[str, Any]:
@@ -261,49 +256,15 @@ def sort_clause(sort: str | None) -> list[Any]:
     return [{key: {"order": "desc" if desc else "asc", "missing": "_last"}}, tiebreak]
 
 
-_AD_LABELS: dict[str, str] = {
-    "regulations": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
-    "fees": "行政事业性收费", "procurement": "政府集中采购",
-}
-_COL_LABELS: dict[str, str] = {
-    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
-    "legal_services": "法律服务机构", "other_org": "其他", "total": "总计",
-    "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
-    "issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数", "decisions": "处理决定数量",
-    "amount_wan_yuan": "金额（万元）", "new_made": "本年新制作数量", "new_published": "本年新公开数量",
-    "total_published": "对外公开总数量", "previous_items": "上一年项目数量", "change": "本年增/减",
-    "items": "采购项目数量",
-}
-_RL_LABELS = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
-
-
 def cell_label(path: str) -> str:
     """Chinese label of a table cell path: "applications.granted.total" → "三(一)予以公开 · 总计"."""
-    table, rest = path.split(".", 1)
-    row, col = rest.rsplit(".", 1)
-    if table == "applications":
-        r = APP_ROW_LABELS.get(row, row)
-    elif table == "review_litigation":
-        r = _RL_LABELS.get(row, row)
-    else:
-        r = _AD_LABELS.get(row, row)
-    return f"{r} · {_COL_LABELS.get(col, col)}"
+    label = cell_labels().get(path)
+    return label[0] if label else path
 
 
 def ordered_cell_paths() -> list[str]:
     """Every known cell path in table order (applications, review/litigation, active disclosure)."""
-    out = [f"applications.{r}.{c}" for r in APP_ROW_LABELS for c in APP_COLS]
-    out += [f"review_litigation.{g}.{c}" for g in RL_GROUPS for c in RL_COLS]
-    seen: set[str] = set()
-    for t in (AD_2021, AD_2019):
-        for r, cols in t.items():
-            for c in cols:
-                path = f"active_disclosure.{r}.{c}"
-                if path not in seen:
-                    seen.add(path)
-                    out.append(path)
-    return out
+    return list(_ordered_cell_paths())
 
 
 def check_cell_path(path: str, what: str = "figure") -> str:

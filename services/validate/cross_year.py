@@ -13,23 +13,19 @@ when one of its cells is null.
 from __future__ import annotations
 
 from shared.record import APP_COLS, Cell, Finding, Record
+from shared.schema import ACTIVE_DISCLOSURE
 
 from .agency_key import agency_key
 from .rules._common import APP_COL_NAMES, finding, fmt
 
 __all__ = ["agency_key", "cross_year"]
 
+# The active-disclosure rows each check covers, with their labels (中文, English) from the catalogue.
 ITEM_ROWS_2019: dict[str, tuple[str, str]] = {
-    "licensing": ("行政许可", "licensing"),
-    "other_services": ("其他对外管理服务事项", "other management services"),
-    "punishment": ("行政处罚", "punishment"),
-    "enforcement": ("行政强制", "enforcement"),
-    "fees": ("行政事业性收费", "fees"),
-}
+    k: (ACTIVE_DISCLOSURE.row(k).zh, ACTIVE_DISCLOSURE.row(k).en)
+    for k in ("licensing", "other_services", "punishment", "enforcement", "fees")}
 DOC_ROWS_2021: dict[str, tuple[str, str]] = {
-    "regulations": ("规章", "regulations"),
-    "normative_documents": ("行政规范性文件", "normative documents"),
-}
+    k: (ACTIVE_DISCLOSURE.row(k).zh, ACTIVE_DISCLOSURE.row(k).en) for k in ("regulations", "normative_documents")}
 
 
 def _ad(record: Record, row: str, col: str) -> Cell:

@@ -139,3 +139,40 @@ def test_report_page_outcome_chart(stack, corpus, browser):
     browser.get(f"{stack.search_url}/report.html?id={rec['id']}")
     wait(browser, "#chart-outcomes canvas")
     shot(browser, "09-report-chart")
+
+
+def test_labels_come_from_the_schema_endpoint(stack, corpus, browser):
+    """The UI names facets, key figures and table rows and columns from GET /api/v1/schema."""
+    schema = httpx.get(stack.search_url + "/api/v1/schema", timeout=30).json()
+    facets = {f["name"]: f for f in schema["facets"]}
+    browser.get(stack.search_url + "/")
+    wait(browser, "#hits .hit")
+    for box in browser.find_elements(By.CSS_SELECTOR, ".facet"):
+        assert box.find_element(By.TAG_NAME, "h3").text == facets[box.get_attribute("data-facet")]["zh"]
+    key_zh = [k["zh"] for k in schema["key_figures"]]
+    shown = {e.text for e in browser.find_elements(By.CSS_SELECTOR, "#hits .figs dt")}
+    assert shown and shown <= set(key_zh)
+
+    rec = next(r for r in corpus.records.values() if r["meta"]["template"] == "2021" and r["applications"])
+    browser.get(f"{stack.search_url}/report.html?id={rec['id']}")
+    wait(browser, "#table-applications tbody tr")
+    tables = {t["key"]: t for t in schema["tables"]}
+    app = tables["applications"]
+    heads = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#table-applications thead th")]
+    assert heads == ["项目", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"]
+    # A row head's own text (a finding naming the whole row appends its rule's name after it).
+    row_heads = "return [...document.querySelectorAll(arguments[0])].map((th) => th.firstChild.textContent)"
+    assert browser.execute_script(row_heads, "#table-applications tbody th") == [r["label"] for r in app["rows"]["2021"]]
+    assert browser.execute_script(row_heads, "#table-review_litigation tbody th") == \
+        [r["label"] for r in tables["review_litigation"]["rows"]["2021"]]
+    h2 = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "main h2")]
+    for t in schema["tables"]:
+        sec = schema["sections"][t["section"] - 1]
+        assert f"{'一二三四五六'[sec['no'] - 1]}、{sec['zh']}" in h2
+    shot(browser, "10-report-tables-from-schema")
+
+    browser.get(stack.search_url + "/stats.html?metric=sum&figure=applications.granted.other_org&group=province")
+    wait(browser, "#chart-stats canvas")
+    assert wait(browser, "#stats-title").text.startswith("三(一)予以公开 · 其他组织")
+    options = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#group1 option")]
+    assert options == schema["stats_groups"]

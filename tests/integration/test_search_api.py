@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from services.search.routers.common import dig
+from shared.schema import catalogue
 from tests.integration import search_corpus
 
 FACET_FIELDS = {"province": "meta.region.province", "city": "meta.region.city", "county": "meta.region.county",
@@ -298,3 +299,33 @@ def test_ui_is_served_with_vendored_echarts(stack, corpus):
     assert "script-src 'self'" in r.headers["content-security-policy"]
     assert get(stack, "/vendor/echarts.min.js").status_code == 200
     assert "https://" not in r.text and "http://" not in r.text  # nothing from a CDN
+
+
+def test_schema_endpoint_serves_the_catalogue(stack, corpus):
+    """GET /api/v1/schema is shared/schema.py's catalogue, and what the other endpoints name (facets,
+    key figures, cell labels in stats and export) is what it declares."""
+    r = get(stack, "/api/v1/schema")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    data = r.json()
+    assert data == catalogue().model_dump(mode="json")
+    assert [t["key"] for t in data["tables"]] == ["active_disclosure", "applications", "review_litigation"]
+    label = {c["path"]: c["zh"] for c in data["cells"]}
+    assert label["applications.granted.other_org"] == "三(一)予以公开 · 其他组织"
+
+    assert list(search(stack, size=0)["facets"]) == [f["name"] for f in data["facets"]]
+    hit = search(stack, size=1, facets=False)["results"][0]
+    assert list(hit["figures"]) == [k["path"] for k in data["key_figures"]]
+    fig = "review_litigation.litigation_direct.total"
+    stats = get(stack, "/api/v1/stats", metric="sum", figure=fig, group="province").json()
+    assert stats["figure_label"] == label[fig] == "行政诉讼（未经复议直接起诉） · 总计"
+    header = next(csv.reader(io.StringIO(get(stack, "/api/v1/export").content.decode("utf-8-sig"))))
+    assert header[-len(data["cells"]):] == [f"{c['zh']} {c['path']}" for c in data["cells"]]
+
+    spec = get(stack, "/openapi.json").json()
+    op = spec["paths"]["/api/v1/schema"]["get"]
+    assert op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Catalogue")
+    assert {"Catalogue", "Table", "Row", "Column", "Facet", "KeyFigure"} <= set(spec["components"]["schemas"])
+    # The shape served before, derived from the same catalogue, still answers (deprecated).
+    assert spec["paths"]["/api/v1/record-schema"]["get"]["deprecated"] is True
+    old = get(stack, "/api/v1/record-schema").json()
+    assert [(c["path"], c["label"]) for c in old["cells"]] == list(label.items())

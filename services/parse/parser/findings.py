@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 from shared.record import Finding
+from shared.schema import TABLES
 
 from .tables.base import Ambiguity
 
-TABLE_ZH = {
-    "active_disclosure": "主动公开政府信息情况表",
-    "applications": "收到和处理政府信息公开申请情况表",
-    "review_litigation": "政府信息公开行政复议、行政诉讼情况表",
-}
+TABLE_ZH: dict[str, str] = {t.key: t.zh for t in TABLES}  # the tables' names (shared/schema.py)
 
 
 def missing_table(table: str) -> Finding:

@@ -7,25 +7,22 @@ found). No unknown cell is ever silent: each table that has some gets a warning 
 grade is complete only when every figure is known and the report's body, year and place were found."""
 from __future__ import annotations
 
-from shared.record import AD_KEYS, APP_COLS, RL_COLS, RL_GROUPS, Finding, Quality, Record
-from shared.schema import app_rows
+from shared.record import Finding, Quality, Record
+from shared.schema import TABLES, table_cells
 
 from .findings import TABLE_ZH
 
-_TABLES = ("active_disclosure", "applications", "review_litigation")
-_TABLE_EN = {"active_disclosure": "proactive disclosure", "applications": "applications",
-             "review_litigation": "review and litigation"}
+_TABLES = tuple(t.key for t in TABLES)
+_TABLE_EN = {t.key: t.en for t in TABLES}  # "the <en> table"
 _NAMED = 8  # cells named in a finding's message (all of them are in `actual`)
 
 
 def expected_cells(table: str, template: str | None, two_level_other: bool) -> list[str]:
-    """Every cell path a complete table of this template has."""
+    """Every cell path a complete table of this template has (applications: the rows it prints, with or
+    without the 2021 sub-rows of (六))."""
     if table == "applications":
-        return [f"{table}.{r}.{c}" for r in app_rows(two_level_other) for c in APP_COLS]
-    if table == "review_litigation":
-        return [f"{table}.{g}.{c}" for g in RL_GROUPS for c in RL_COLS]
-    shape = AD_KEYS.get(template or "2021", AD_KEYS["2021"])
-    return [f"{table}.{r}.{c}" for r, cols in shape.items() for c in cols]
+        template = "2021" if two_level_other else "2019"
+    return list(table_cells(table, template))
 
 
 def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]:

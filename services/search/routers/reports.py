@@ -1,5 +1,5 @@
-"""GET /api/v1/reports/{id}: the stored record; /original: the document as received; /record-schema:
-table keys and Chinese labels of both templates, for clients that render the tables."""
+"""GET /api/v1/reports/{id}: the stored record; /original: the document as received. (The tables' keys
+and labels: GET /api/v1/schema, services/search/routers/schema.py.)"""
 from __future__ import annotations
 
 import codecs
@@ -11,9 +11,6 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 
 from services.search.deps import get_es
-from services.search.query import _AD_LABELS, _COL_LABELS, _RL_LABELS, cell_label, ordered_cell_paths
-from shared.record import AD_KEYS, APP_COLS, APP_ROW_LABELS, APP_ROWS_2019, APP_ROWS_2021, RL_COLS, RL_GROUPS, \
-    SECTION_TITLES
 from shared.settings import get_settings
 from shared.storage import Storage
 
@@ -76,23 +73,3 @@ def _charset(encoding: str | None) -> str:
         return _CHARSETS.get(codecs.lookup(encoding or "utf-8").name.replace("-", "_"), "utf-8")
     except LookupError:
         return "utf-8"
-
-
-@router.get("/record-schema", summary="表格结构与中文标签 / table keys and labels of both templates")
-def record_schema() -> dict:
-    return {
-        "sections": SECTION_TITLES,
-        "applications": {
-            "cols": [{"key": c, "label": _COL_LABELS[c]} for c in APP_COLS],
-            "rows": {"2019": [{"key": r, "label": APP_ROW_LABELS[r]} for r in APP_ROWS_2019],
-                     "2021": [{"key": r, "label": APP_ROW_LABELS[r]} for r in APP_ROWS_2021]},
-        },
-        "review_litigation": {
-            "cols": [{"key": c, "label": _COL_LABELS[c]} for c in RL_COLS],
-            "rows": [{"key": g, "label": _RL_LABELS[g]} for g in RL_GROUPS],
-        },
-        "active_disclosure": {
-            t: [{"key": r, "label": _AD_LABELS.get(r, r), "cols": [{"key": c, "label": _COL_LABELS[c]} for c in cols]}
-                for r, cols in rows.items()] for t, rows in AD_KEYS.items()},
-        "cells": [{"path": c, "label": cell_label(c)} for c in ordered_cell_paths()],
-    }

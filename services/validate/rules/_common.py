@@ -3,67 +3,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from shared.record import APP_ROW_LABELS, Cell, Finding, Record, Severity
-from shared.schema import identities_of
+from shared.record import Cell, Finding, Record, Severity
+from shared.schema import APPLICATIONS, REVIEW_LITIGATION, cap, identities_of
 
-# Applicant columns as a reader of the table sees them (中文 / English).
-APP_COL_NAMES: dict[str, tuple[str, str]] = {
-    "natural_person": ("自然人", "Natural persons"),
-    "commercial": ("商业企业", "Commercial enterprises"),
-    "research": ("科研机构", "Research institutions"),
-    "social_welfare": ("社会公益组织", "Public-interest organisations"),
-    "legal_services": ("法律服务机构", "Legal service agencies"),
-    "other_org": ("其他组织", "Other organisations"),
-    "total": ("总计", "Total"),
-}
-
-APP_ROW_EN: dict[str, str] = {
-    "new_received": "new applications received",
-    "carried_over": "carried over from last year",
-    "granted": "granted",
-    "partially_granted": "partially granted",
-    "denied.state_secret": "denied: state secret",
-    "denied.prohibited_by_law": "denied: prohibited by law",
-    "denied.security_stability": "denied: security and stability",
-    "denied.third_party_rights": "denied: third-party rights",
-    "denied.internal_affairs": "denied: internal affairs",
-    "denied.process_information": "denied: process information",
-    "denied.enforcement_files": "denied: enforcement files",
-    "denied.administrative_query": "denied: administrative query",
-    "unable.not_held": "unable: not held",
-    "unable.needs_creation": "unable: would need creating",
-    "unable.unclear": "unable: still unclear",
-    "not_processed.petition": "not processed: petition",
-    "not_processed.duplicate": "not processed: duplicate",
-    "not_processed.publication": "not processed: publication",
-    "not_processed.excessive": "not processed: excessive",
-    "not_processed.confirmation": "not processed: confirmation",
-    "other.no_correction": "other: no correction",
-    "other.unpaid_fee": "other: fee unpaid",
-    "other.other": "other: other",
-    "other": "other handling",
-    "total": "total",
-    "carried_forward": "carried forward to next year",
-}
-
-RL_GROUP_NAMES: dict[str, tuple[str, str]] = {
-    "review": ("行政复议", "Administrative review"),
-    "litigation_direct": ("行政诉讼（未经复议直接起诉）", "Litigation without prior review"),
-    "litigation_after_review": ("行政诉讼（复议后起诉）", "Litigation after review"),
-}
-RL_COL_NAMES: dict[str, tuple[str, str]] = {
-    "upheld": ("结果维持", "upheld"),
-    "corrected": ("结果纠正", "corrected"),
-    "other": ("其他结果", "other result"),
-    "pending": ("尚未审结", "pending"),
-    "total": ("总计", "total"),
-}
+# Labels of the tables' columns and rows (中文, English), from the catalogue (shared/schema.py).
+# Column and group names open an English sentence, so they are capitalised; row names sit inside one.
+APP_COL_NAMES: dict[str, tuple[str, str]] = {c.key: (c.zh, cap(c.en)) for c in APPLICATIONS.columns}
+APP_ROW_EN: dict[str, str] = {r.key: r.en for r in APPLICATIONS.rows["2021"]}
+_APP_ROW_ZH: dict[str, str] = {r.key: r.zh for r in APPLICATIONS.rows["2021"]}
+RL_GROUP_NAMES: dict[str, tuple[str, str]] = {r.key: (r.zh, cap(r.en)) for r in REVIEW_LITIGATION.rows["2021"]}
 
 
 def row_zh(row: str) -> str:
     """Chinese label of an applications row without its outline number, e.g. "予以公开"."""
-    label = APP_ROW_LABELS.get(row, row)
-    return label.split(" ", 1)[-1] if " " in label else label.split("、", 1)[-1].split(")", 1)[-1]
+    return _APP_ROW_ZH.get(row, row)
 
 
 def v(cell: Cell) -> int | float:

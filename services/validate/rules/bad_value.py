@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterator
 
 from shared.record import Cell, Finding, Record
+from shared.schema import TABLES as _TABLES
 
 from ._common import finding, fmt
 
-TABLES = ("active_disclosure", "applications", "review_litigation")  # the order of cell_paths
+TABLES = tuple(t.key for t in _TABLES)  # the order of cell_paths
 # Raw texts that legitimately mean "no value" (spec: `/`, `—`, `-`, `无`, `不适用`) and their variants.
 NULL_WORDS = frozenset({"", "无", "暂无", "不适用", "空", "n/a", "na", "null", "none"})
 DASHES_SLASHES = re.compile(r"^[\s/／\\\-－—–―‐_·.。]*$")

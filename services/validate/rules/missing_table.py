@@ -5,14 +5,9 @@ Warning, not error: errors are reserved for broken arithmetic. A table the parse
 from __future__ import annotations
 
 from shared.record import Finding, Record
+from shared.schema import TABLES
 
 from ._common import finding
-
-TABLES: dict[str, tuple[str, str]] = {
-    "active_disclosure": ("主动公开政府信息情况表", "proactive disclosure table"),
-    "applications": ("收到和处理政府信息公开申请情况表", "applications table"),
-    "review_litigation": ("行政复议、行政诉讼情况表", "review and litigation table"),
-}
 
 
 def _already_reported(record: Record, table: str) -> bool:
@@ -27,7 +22,8 @@ def _already_reported(record: Record, table: str) -> bool:
 
 def check_missing_table(record: Record) -> list[Finding]:
     out: list[Finding] = []
-    for table, (zh, en) in TABLES.items():
+    for t in TABLES:
+        table = t.key
         rows: dict = getattr(record, table)
         if any(v is not None for cells in rows.values() for v in cells.values()):
             continue
@@ -35,7 +31,7 @@ def check_missing_table(record: Record) -> list[Finding]:
             continue
         out.append(finding(
             "MISSING_TABLE", "warning",
-            f"未找到或无法读取“{zh}”，无法核对其中的数据",
-            f"The {en} is missing or unreadable, so its figures cannot be checked",
+            f"未找到或无法读取“{t.zh}”，无法核对其中的数据",
+            f"The {t.en} table is missing or unreadable, so its figures cannot be checked",
             where=table))
     return out

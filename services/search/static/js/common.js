@@ -2,37 +2,62 @@
 // reaches the page as textContent (el()), never as HTML. The one exception is an Elasticsearch
 // highlight fragment, which is rebuilt node by node with exactly <mark> re-allowed (highlight()).
 
-export const LABELS = {
-  facet: {
-    province: "省份", city: "城市", county: "县区", level: "层级", year: "年度", template: "表格模板",
-    agency_type: "机关类型", rule: "问题规则", severity: "问题级别", quality: "读取质量",
-  },
-  level: { province: "省级", city: "市级", county: "县级", township: "乡镇（街道）" },
-  template: { "2019": "2019 版", "2021": "2021 版" },
-  severity: { error: "错误", warning: "警告", info: "提示" },
-  // Read quality of the tables (docs/record-extensions.md): Chinese first, then English.
-  quality: { complete: "完整 complete", partial: "部分可读 partial", unreadable: "无法读取 unreadable" },
-  rule: {
-    APP_BALANCE: "申请数收支不平衡", APP_ROW_SUM: "申请行合计不符", APP_TOTAL_SUM: "办理结果合计不符",
-    REVIEW_SUM: "行政复议合计不符", LITIGATION_SUM: "行政诉讼合计不符", NARRATIVE_MISMATCH: "正文与表格不一致",
-    TEMPLATE_MISMATCH: "模板与年度不符", MISSING_SECTION: "缺少章节", MISSING_TABLE: "缺少表格",
-    BAD_VALUE: "数值异常", PLAUSIBILITY: "数值存疑", EMPTY_CELLS: "空白单元格", CROSS_YEAR: "跨年度不一致",
-    AMBIGUOUS_CELLS: "单元格有歧义",
-  },
-};
+// The record catalogue (GET /api/v1/schema, declared in shared/schema.py): the tables' rows, columns and
+// labels, every cell's label, the facets with the labels of their values, the key figures. Nothing of it
+// is copied here: a page calls `await loadSchema()` before it renders anything that names them.
+let catalogue = null;
+let facetsByName = new Map();
+let loading = null;
 
-export const KEY_FIGURES = [
-  ["applications.new_received.total", "新收申请"],
-  ["applications.granted.total", "予以公开"],
-  ["applications.total.total", "办理总计"],
-  ["review_litigation.review.total", "行政复议"],
-  ["review_litigation.litigation_direct.total", "行政诉讼"],
-];
+export function loadSchema() {
+  if (!loading) {
+    loading = api("/api/v1/schema").then((s) => {
+      catalogue = s;
+      facetsByName = new Map(s.facets.map((f) => [f.name, f]));
+      return s;
+    });
+    loading.catch(() => { loading = null; }); // a failed load is tried again by the next caller
+  }
+  return loading;
+}
+
+/** The loaded catalogue (after `await loadSchema()`). */
+export function schema() {
+  return catalogue;
+}
+
+/** One table of the catalogue by key ("applications"). */
+export function table(key) {
+  return catalogue.tables.find((t) => t.key === key);
+}
+
+/** The facets' names in display order. */
+export function facetNames() {
+  return catalogue.facets.map((f) => f.name);
+}
+
+/** Display name of a facet ("省份"). */
+export function facetLabel(name) {
+  const f = facetsByName.get(name);
+  return f ? f.zh : name;
+}
 
 /** Display label of a facet value (keeps the raw value when there is no translation). */
 export function valueLabel(facet, value) {
-  const t = LABELS[facet];
-  return t && t[value] ? t[value] : String(value);
+  const f = facetsByName.get(facet);
+  const v = f && f.values[String(value)];
+  if (!v) return String(value);
+  return f.show_en ? `${v.zh} ${v.en}` : v.zh;
+}
+
+/** Display name of a finding's rule ("申请数收支不平衡"; the id itself when it has none). */
+export function ruleLabel(rule) {
+  return valueLabel("rule", rule);
+}
+
+/** The figures shown with every hit: [{path, zh, en}]. */
+export function keyFigures() {
+  return catalogue.key_figures;
 }
 
 const QUALITY_TITLE = {

@@ -1,14 +1,27 @@
 // The report page: metadata, read quality, findings, the six sections, the three tables (cells named by
 // a finding are marked with its message; cells whose position is unknown show "?", inferred cells are
 // marked), a chart of applications by outcome, and a link to the original.
-import { api, chart, el, fill, fmt, header, LABELS, qualityBadge, regionText, showError, valueLabel } from "./common.js";
+import { api, chart, el, fill, fmt, header, loadSchema, qualityBadge, regionText, ruleLabel, schema, showError, table,
+  valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
 const id = new URLSearchParams(location.search).get("id") || "";
 
-// Outcome groups of the applications table for the chart (row key prefixes → label).
-const OUTCOMES = [["granted", "予以公开"], ["partially_granted", "部分公开"], ["denied", "不予公开"],
-  ["unable", "无法提供"], ["not_processed", "不予处理"], ["other", "其他处理"]];
+const NUMERALS = "一二三四五六七八九";
+
+/**
+ * Outcome groups of the applications table for the chart, from the catalogue: each result row, its
+ * sub-rows under their heading (row key prefix → label: granted 予以公开 … denied 不予公开 … other 其他处理).
+ */
+function outcomes() {
+  const apps = table("applications");
+  const out = new Map();
+  for (const r of apps.rows["2019"].filter((x) => x.result)) {
+    const prefix = r.key.split(".")[0];
+    if (!out.has(prefix)) out.set(prefix, r.key.includes(".") ? apps.headings.find((h) => h.key === prefix).zh : r.zh);
+  }
+  return [...out];
+}
 
 function findingsByPath(record) {
   const m = new Map();
@@ -52,7 +65,7 @@ function cell(record, flagged, path, value) {
     const msg = fs.map((f) => f.message).join("\n");
     td.classList.add("flagged", fs.some((f) => f.severity === "error") ? "error" : "warning");
     titles.push(msg);
-    td.append(el("span", { class: "flag-note", text: fs.map((f) => LABELS.rule[f.rule] || f.rule).join("、") }));
+    td.append(el("span", { class: "flag-note", text: fs.map((f) => ruleLabel(f.rule)).join("、") }));
   }
   if (titles.length) {
     td.title = titles.join("\n");
@@ -88,54 +101,79 @@ function rowHead(flagged, path, label) {
   if (fs) {
     th.classList.add("flagged", fs.some((f) => f.severity === "error") ? "error" : "warning");
     th.title = fs.map((f) => f.message).join("\n");
-    th.append(el("span", { class: "flag-note", text: fs.map((f) => LABELS.rule[f.rule] || f.rule).join("、") }));
+    th.append(el("span", { class: "flag-note", text: fs.map((f) => ruleLabel(f.rule)).join("、") }));
   }
   return th;
 }
 
-function applicationsTable(record, schema, flagged) {
-  const tpl = record.meta.template === "2019" ? "2019" : "2021";
-  const cols = schema.applications.cols;
-  const rows = schema.applications.rows[tpl];
+function templateOf(record) {
+  return record.meta.template === "2019" ? "2019" : "2021";
+}
+
+/** A table's column heads; a heading over grouped columns (法人或其他组织) spans them, the rest span two rows. */
+function columnHeads(t, corner) {
+  const cols = t.columns;
+  if (!cols.some((c) => c.group)) {
+    return el("thead", {}, el("tr", {}, el("th", { text: corner }), cols.map((c) => el("th", { text: c.zh }))));
+  }
+  const top = [el("th", { rowspan: 2, text: corner })];
+  const sub = [];
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i];
+    if (!c.group) { top.push(el("th", { rowspan: 2, text: c.zh })); continue; }
+    let n = 0;
+    for (; i + n < cols.length && cols[i + n].group === c.group; n++) sub.push(el("th", { text: cols[i + n].zh }));
+    top.push(el("th", { colspan: n, text: t.headings.find((h) => h.key === c.group).zh }));
+    i += n - 1;
+  }
+  return el("thead", {}, el("tr", {}, top), el("tr", {}, sub));
+}
+
+function applicationsTable(record, flagged) {
+  const t = table("applications");
   const apps = record.applications || {};
   return el("table", { class: "data", id: "table-applications" },
-    el("thead", {},
-      el("tr", {}, el("th", { rowspan: 2, text: "项目" }), el("th", { rowspan: 2, text: cols[0].label }),
-        el("th", { colspan: 5, text: "法人或其他组织" }), el("th", { rowspan: 2, text: cols[6].label })),
-      el("tr", {}, cols.slice(1, 6).map((c) => el("th", { text: c.label })))),
-    el("tbody", {}, rows.map((r) => el("tr", { class: r.key.includes(".") ? "sub" : "" },
+    columnHeads(t, "项目"),
+    el("tbody", {}, t.rows[templateOf(record)].map((r) => el("tr", { class: r.key.includes(".") ? "sub" : "" },
       rowHead(flagged, `applications.${r.key}`, r.label),
-      cols.map((c) => cell(record, flagged, `applications.${r.key}.${c.key}`, (apps[r.key] || {})[c.key]))))));
+      t.columns.map((c) => cell(record, flagged, `applications.${r.key}.${c.key}`, (apps[r.key] || {})[c.key]))))));
 }
 
-function reviewTable(record, schema, flagged) {
-  const cols = schema.review_litigation.cols;
+function reviewTable(record, flagged) {
+  const t = table("review_litigation");
   const rl = record.review_litigation || {};
   return el("table", { class: "data", id: "table-review_litigation" },
-    el("thead", {}, el("tr", {}, el("th", { text: "" }), cols.map((c) => el("th", { text: c.label })))),
-    el("tbody", {}, schema.review_litigation.rows.map((g) => el("tr", {},
+    columnHeads(t, ""),
+    el("tbody", {}, t.rows[templateOf(record)].map((g) => el("tr", {},
       rowHead(flagged, `review_litigation.${g.key}`, g.label),
-      cols.map((c) => cell(record, flagged, `review_litigation.${g.key}.${c.key}`, (rl[g.key] || {})[c.key]))))));
+      t.columns.map((c) => cell(record, flagged, `review_litigation.${g.key}.${c.key}`, (rl[g.key] || {})[c.key]))))));
 }
 
-function disclosureTable(record, schema, flagged) {
-  const tpl = record.meta.template === "2019" ? "2019" : "2021";
-  const rows = schema.active_disclosure[tpl];
+function disclosureTable(record, flagged) {
+  const t = table("active_disclosure");
+  const rows = t.rows[templateOf(record)];
   const ad = record.active_disclosure || {};
-  const cols = [];
-  for (const r of rows) for (const c of r.cols) if (!cols.some((x) => x.key === c.key)) cols.push(c);
+  const keys = [];  // the columns this template uses, in the order its rows list them
+  for (const r of rows) for (const c of r.cols) if (!keys.includes(c)) keys.push(c);
+  const cols = keys.map((k) => t.columns.find((c) => c.key === k));
   return el("table", { class: "data", id: "table-active_disclosure" },
-    el("thead", {}, el("tr", {}, el("th", { text: "信息内容" }), cols.map((c) => el("th", { text: c.label })))),
+    el("thead", {}, el("tr", {}, el("th", { text: "信息内容" }), cols.map((c) => el("th", { text: c.zh })))),
     el("tbody", {}, rows.map((r) => el("tr", {},
       rowHead(flagged, `active_disclosure.${r.key}`, r.label),
-      cols.map((c) => r.cols.some((x) => x.key === c.key)
+      cols.map((c) => r.cols.includes(c.key)
         ? cell(record, flagged, `active_disclosure.${r.key}.${c.key}`, (ad[r.key] || {})[c.key])
         : el("td", { class: "na" }))))));
 }
 
+/** A table's heading: its section's number and title ("三、收到和处理政府信息公开申请情况"). */
+function tableHeading(key) {
+  const sec = schema().sections.find((s) => s.no === table(key).section);
+  return el("h2", { text: `${NUMERALS[sec.no - 1]}、${sec.zh}` });
+}
+
 function outcomeChart(node, record) {
   const apps = record.applications || {};
-  const data = OUTCOMES.map(([prefix, name]) => {
+  const data = outcomes().map(([prefix, name]) => {
     let v = 0;
     for (const [k, row] of Object.entries(apps)) {
       // "other" (2019, and the 2021 sum row) but not its sub-rows, to count each application once.
@@ -175,7 +213,7 @@ function findingsList(record) {
   if (!fs.length) return el("p", { class: "ok", text: "未发现问题。" });
   return el("ul", { class: "findings", id: "findings" }, fs.map((f) => el("li", { class: f.severity },
     el("span", { class: "sev", text: valueLabel("severity", f.severity) }),
-    el("strong", { text: LABELS.rule[f.rule] || f.rule }), " ", el("code", { text: f.rule }), " ",
+    el("strong", { text: ruleLabel(f.rule) }), " ", el("code", { text: f.rule }), " ",
     el("span", { class: "msg", text: f.message }),
     f.where ? el("a", { href: `#cell-${f.where}`, class: "where", text: f.where,
       onclick: (e) => { e.preventDefault(); const td = document.querySelector(`td[data-path="${CSS.escape(f.where)}"]`);
@@ -186,7 +224,7 @@ async function main() {
   fill(app, header(""), el("main", { id: "report", class: "report" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("report");
   try {
-    const [record, schema] = await Promise.all([api(`/api/v1/reports/${encodeURIComponent(id)}`), api("/api/v1/record-schema")]);
+    const [record] = await Promise.all([api(`/api/v1/reports/${encodeURIComponent(id)}`), loadSchema()]);
     const m = record.meta || {};
     document.title = `${m.title || m.agency || "年报"} · 年报检索`;
     const flagged = findingsByPath(record);
@@ -202,12 +240,12 @@ async function main() {
         el("a", { href: `/api/v1/reports/${encodeURIComponent(record.id)}`, text: "JSON 记录" })),
       el("div", { class: "two" }, metaList(record), chartBox),
       el("h2", { text: `发现的问题（${(record.findings || []).length}）` }), findingsList(record),
-      el("h2", { text: "二、主动公开政府信息情况" }), disclosureTable(record, schema, flagged),
-      el("h2", { text: "三、收到和处理政府信息公开申请情况" }), applicationsTable(record, schema, flagged),
-      el("h2", { text: "四、政府信息公开行政复议、行政诉讼情况" }), reviewTable(record, schema, flagged),
+      tableHeading("active_disclosure"), disclosureTable(record, flagged),
+      tableHeading("applications"), applicationsTable(record, flagged),
+      tableHeading("review_litigation"), reviewTable(record, flagged),
       el("h2", { text: "正文" }),
       sections.length ? sections.map((s) => el("section", { class: "sec", "data-no": s.no },
-        el("h3", { text: `${"一二三四五六七八九"[s.no - 1] || s.no}、${s.title}` }),
+        el("h3", { text: `${NUMERALS[s.no - 1] || s.no}、${s.title}` }),
         el("div", { class: "text", text: s.text }))) : el("p", { class: "muted", text: "未识别出章节。" }));
     outcomeChart(chartBox, record);
   } catch (err) {

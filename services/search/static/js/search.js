@@ -1,8 +1,8 @@
 // The search page: query box, facet sidebar with counts, results with highlights, cursor paging.
 // All state lives in the URL (URLSearchParams + history.pushState), so every view is bookmarkable.
-import { api, fill, el, fmt, header, highlight, KEY_FIGURES, LABELS, qualityBadge, regionText, showError, valueLabel } from "./common.js";
+import { api, facetLabel, facetNames, fill, el, fmt, header, highlight, keyFigures, loadSchema, qualityBadge, regionText, ruleLabel,
+  showError, valueLabel } from "./common.js";
 
-const FACETS = ["province", "city", "county", "level", "year", "template", "agency_type", "rule", "severity", "quality"];
 const SORTS = [["relevance", "相关度"], ["-year", "年度（新→旧）"], ["year", "年度（旧→新）"],
   ["-applications.new_received.total", "新收申请（多→少）"], ["-applications.granted.total", "予以公开（多→少）"],
   ["-review_litigation.review.total", "行政复议（多→少）"]];
@@ -61,10 +61,10 @@ function layout() {
 
 function chips(p) {
   const box = el("div", { class: "chips" });
-  for (const name of [...FACETS, "f", "year_from", "year_to"]) {
+  for (const name of [...facetNames(), "f", "year_from", "year_to"]) {
     for (const v of p.getAll(name)) {
       const label = name === "f" ? `数值：${v}` : name.startsWith("year_") ? `${name === "year_from" ? "起" : "止"} ${v}`
-        : `${LABELS.facet[name]}：${valueLabel(name, v)}`;
+        : `${facetLabel(name)}：${valueLabel(name, v)}`;
       box.append(el("button", { class: "chip", type: "button", title: "移除此条件",
         onclick: () => { const np = params(); const keep = np.getAll(name).filter((x) => x !== v); np.delete(name); keep.forEach((x) => np.append(name, x)); navigate(np); } },
         label, " ×"));
@@ -77,12 +77,12 @@ function renderFacets(facets) {
   const p = params();
   const box = document.getElementById("facets");
   fill(box);
-  for (const name of FACETS) {
+  for (const name of facetNames()) {
     const buckets = facets[name] || [];
     if (!buckets.length) continue;
     const chosen = new Set(p.getAll(name));
     box.append(el("div", { class: "facet", "data-facet": name },
-      el("h3", { text: LABELS.facet[name] }),
+      el("h3", { text: facetLabel(name) }),
       el("ul", {}, buckets.map((b) => el("li", {},
         el("a", { href: "#", class: chosen.has(String(b.value)) ? "on" : "", "data-value": String(b.value),
           onclick: (e) => { e.preventDefault(); toggle(name, b.value); } },
@@ -98,11 +98,11 @@ function result(h) {
   if (hl["meta.title"]) title.append(highlight(hl["meta.title"][0])); else title.textContent = m.title || m.agency || h.id;
   // Fragments of the full text (sections and tables alike).
   const snippets = [...new Set(hl.text || [])].slice(0, 3);
-  const figs = KEY_FIGURES.filter(([k]) => h.figures && h.figures[k] !== null && h.figures[k] !== undefined);
+  const figs = keyFigures().filter(({ path }) => h.figures && h.figures[path] !== null && h.figures[path] !== undefined);
   return el("article", { class: "hit", "data-id": h.id },
     el("h2", {}, title,
       h.quality ? qualityBadge(h.quality.grade, h.quality.cells_unknown) : null,
-      h.finding_count ? el("span", { class: "badge warn", title: h.finding_rules.map((r) => LABELS.rule[r] || r).join("、"),
+      h.finding_count ? el("span", { class: "badge warn", title: h.finding_rules.map(ruleLabel).join("、"),
         text: `${h.finding_count} 个问题` }) : null,
       h.superseded ? el("span", { class: "badge", text: "已被新版本取代" }) : null),
     el("div", { class: "meta" },
@@ -111,7 +111,7 @@ function result(h) {
       el("span", { class: "region", text: regionText(m) }),
       m.level ? el("span", { text: valueLabel("level", m.level) }) : null),
     snippets.length ? el("div", { class: "snippets" }, snippets.map((s) => el("p", {}, "…", highlight(s), "…"))) : null,
-    figs.length ? el("dl", { class: "figs" }, figs.map(([k, label]) => el("div", {}, el("dt", { text: label }), el("dd", { text: fmt(h.figures[k]) })))) : null);
+    figs.length ? el("dl", { class: "figs" }, figs.map(({ path, zh }) => el("div", {}, el("dt", { text: zh }), el("dd", { text: fmt(h.figures[path]) })))) : null);
 }
 
 async function run() {
@@ -122,7 +122,7 @@ async function run() {
   const qp = new URLSearchParams(p);
   qp.set("size", PAGE);
   try {
-    const res = await api("/api/v1/search", qp);
+    const [res] = await Promise.all([api("/api/v1/search", qp), loadSchema()]);
     renderFacets(res.facets || {});
     const exp = new URLSearchParams(p); exp.delete("sort");
     const list = el("div", { id: "hits" }, res.results.map(result));

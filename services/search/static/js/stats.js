@@ -1,10 +1,9 @@
 // The stats view: a figure summed / averaged / counted by one or two groups, over the search filters
 // kept in the URL; a bar chart plus the table of values, and how many of the reports counted had
 // incomplete figures (read quality partial or unreadable).
-import { api, fill, chart, el, fmt, header, LABELS, showError, valueLabel } from "./common.js";
+import { api, facetLabel, fill, chart, el, fmt, header, loadSchema, showError, valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
-const GROUPS = ["province", "city", "county", "level", "year", "agency_type", "template"];
 const METRICS = [["sum", "合计"], ["avg", "平均"], ["count", "计数"]];
 
 function params() { return new URLSearchParams(location.search); }
@@ -29,8 +28,9 @@ async function main() {
   fill(app, header("stats"), el("main", { id: "stats", class: "stats" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("stats");
   try {
-    const schema = await api("/api/v1/record-schema");
-    const cells = [["", "（无）"], ...schema.cells.map((c) => [c.path, c.label])];
+    const schema = await loadSchema();
+    const cells = [["", "（无）"], ...schema.cells.map((c) => [c.path, c.zh])];
+    const groupOptions = schema.stats_groups.map((g) => [g, facetLabel(g)]);
     const groups = p.getAll("group");
     const form = el("form", { class: "statsform", onsubmit: (e) => {
       e.preventDefault();
@@ -47,8 +47,8 @@ async function main() {
     select("metric", METRICS, p.get("metric") || "sum", "统计"),
     select("figure", cells, p.get("figure") || "", "数据"),
     select("per", cells, p.get("per") || "", "除以（比例）"),
-    select("group1", GROUPS.map((g) => [g, LABELS.facet[g]]), groups[0], "按"),
-    select("group2", [["", "（不分）"], ...GROUPS.map((g) => [g, LABELS.facet[g]])], groups[1] || "", "再按"),
+    select("group1", groupOptions, groups[0], "按"),
+    select("group2", [["", "（不分）"], ...groupOptions], groups[1] || "", "再按"),
     el("button", { type: "submit", text: "统计" }));
     const filters = new URLSearchParams(p);
     for (const k of ["metric", "figure", "per", "group"]) filters.delete(k);
@@ -62,7 +62,7 @@ async function main() {
       incompleteNote(res.overall),
       box,
       el("table", { class: "data", id: "stats-table" },
-        el("thead", {}, el("tr", {}, res.group.map((g) => el("th", { text: LABELS.facet[g] })),
+        el("thead", {}, el("tr", {}, res.group.map((g) => el("th", { text: facetLabel(g) })),
           el("th", { text: "数值" }), el("th", { text: "年报数" }), el("th", { text: "数据不完整" }))),
         el("tbody", {}, res.rows.map((r) => el("tr", {},
           res.group.map((g) => el("td", { text: valueLabel(g, r[g]) })),

@@ -1,5 +1,5 @@
 // One body's figures across years: a line chart of the key figures and the full table with changes.
-import { api, fill, chart, el, fmt, header, KEY_FIGURES, showError } from "./common.js";
+import { api, fill, chart, el, fmt, header, keyFigures, loadSchema, showError } from "./common.js";
 
 const app = document.getElementById("app");
 const agency = new URLSearchParams(location.search).get("agency") || "";
@@ -15,7 +15,7 @@ async function main() {
   fill(app, header(""), el("main", { id: "timeline", class: "timeline" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("timeline");
   try {
-    const t = await api(`/api/v1/agencies/${encodeURIComponent(agency)}/timeline`);
+    const [t] = await Promise.all([api(`/api/v1/agencies/${encodeURIComponent(agency)}/timeline`), loadSchema()]);
     document.title = `${t.agency} 历年数据 · 年报检索`;
     const box = el("div", { id: "chart-timeline", class: "chart wide" });
     fill(main, 
@@ -32,9 +32,9 @@ async function main() {
           class: f.values.every((v) => !v) ? "allzero" : "" },
           el("th", { scope: "row", text: f.label, title: f.path }),
           f.values.map((v, i) => el("td", { class: "num" }, fmt(v), el("br"), change(f.change[i], f.change_ratio[i]))))))));
-    const series = KEY_FIGURES.map(([path, name]) => {
+    const series = keyFigures().map(({ path, zh }) => {
       const f = t.figures.find((x) => x.path === path);
-      return f ? { name, type: "line", data: f.values, connectNulls: true, symbolSize: 8 } : null;
+      return f ? { name: zh, type: "line", data: f.values, connectNulls: true, symbolSize: 8 } : null;
     }).filter(Boolean);
     chart(box, {
       title: { text: "主要数据历年变化", left: "center", textStyle: { fontSize: 14 } },
