@@ -28,13 +28,13 @@ def best_supported(candidates: Sequence[list[Value]], stated: set[int]) -> int:
     return scores.index(max(scores))
 
 
-def supported(candidates: Sequence[list[Value]], stated: set[int]) -> int | None:
-    """Index of the one candidate with the most distinct non-zero values the narrative states; None
-    when no candidate has any or several tie (then the narrative does not decide)."""
+def best_supported_all(candidates: Sequence[list[Value]], stated: set[int]) -> list[list[Value]]:
+    """The candidates with the most distinct non-zero values the narrative states; all of them when
+    none has any (then the narrative says nothing about this row)."""
     def score(c: list[Value]) -> int:
         return len({v for v in c if isinstance(v, int) and v and v in stated})
     scores = [score(c) for c in candidates]
     best = max(scores, default=0)
-    if best == 0 or scores.count(best) > 1:
-        return None
-    return scores.index(best)
+    if best == 0:
+        return list(candidates)
+    return [c for c, s in zip(candidates, scores) if s == best]

@@ -108,10 +108,10 @@ def _each_row(open_rows: dict[str, tuple[Sequence[str], list[Option]]],
                 readings.append(vals)
         by = {p: tuple(sorted({i.id for i in mine if p in i.paths})) for p in paths}
         for i, p in enumerate(paths):
-            seen = {_key(r[i]) for r in readings}
+            seen = {key(r[i]) for r in readings}
             if len(seen) != 1 or _VARIES in seen or BLANK in seen:
                 out[p] = Placed(None, "unknown")
-            elif all(o[i] is not BLANK for o in opts) and len({_key(o[i]) for o in opts}) == 1:
+            elif all(o[i] is not BLANK for o in opts) and len({key(o[i]) for o in opts}) == 1:
                 out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
             else:
                 out[p] = Placed(readings[0][i], "inferred", by[p])  # type: ignore[arg-type]
@@ -151,7 +151,7 @@ def _agree(open_rows: dict[str, tuple[Sequence[str], list[Option]]]) -> dict[str
     out: dict[str, Placed] = {}
     for paths, opts in open_rows.values():
         for i, p in enumerate(paths):
-            printed = {_key(o[i]) for o in opts}
+            printed = {key(o[i]) for o in opts}
             if len(printed) == 1 and BLANK not in printed:
                 out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
             else:
@@ -231,7 +231,7 @@ def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict
             if p in varies:
                 out[p] = Placed(None, "unknown")
                 continue
-            printed = {_key(o[i]) for o in opts}
+            printed = {key(o[i]) for o in opts}
             if len(printed) == 1 and BLANK not in printed:
                 # every reading prints this value here: read (null markers keep their null)
                 out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
@@ -277,5 +277,5 @@ def _varying(m: cp_model.CpModel, solver: cp_model.CpSolver, var: dict[str, cp_m
     return varies
 
 
-def _key(v: object) -> object:
+def key(v: object) -> object:
     return BLANK if v is BLANK else v

@@ -5,8 +5,8 @@ import re
 
 from shared.record import AD_KEYS
 
-from ..narrative import stated_numbers, supported
-from ..placement import Placed, place
+from ..narrative import best_supported_all, stated_numbers
+from ..placement import BLANK, Placed, key, place
 from ..rows import label
 from .base import RowSpec, TableResult, read_rows, store, store_placed
 
@@ -57,18 +57,20 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
             store(result, TABLE, spec.key, spec.cols, res)
             continue
         # No identity holds across this table's cells: a row that reads more than one way keeps
-        # only what all readings agree on, unless the narrative states the numbers of exactly one.
+        # only what all readings agree on — among the readings whose numbers the narrative states
+        # most ("制定规范性文件77件"), when it states any of them.
         opts = list(res.options)
+        every = opts
         if spec.key in _KEYWORD:
-            i = supported(opts, stated_numbers(narrative, _KEYWORD[spec.key]))
-            if i is not None:  # the narrative's choice: cells the readings disagree on are inferred
-                differ = [c for j, c in enumerate(spec.cols) if len({o[j] for o in opts}) > 1]
-                res.values, res.options = list(opts[i]), ()
-                store(result, TABLE, spec.key, spec.cols, res)
-                for c in differ:
-                    result.provenance[f"{TABLE}.{spec.key}.{c}"] = Placed(res.values[spec.cols.index(c)],
-                                                                       "inferred", ("NARRATIVE",))
-                continue
+            opts = best_supported_all(opts, stated_numbers(narrative, _KEYWORD[spec.key]))
         paths = [f"{TABLE}.{spec.key}.{c}" for c in spec.cols]
-        store_placed(result, TABLE, spec.key, spec.cols, place({spec.key: (paths, opts)}, ()), res)
+        if len(opts) == 1 and not any(v is BLANK for v in opts[0]):
+            placed = {p: Placed(v, "read") for p, v in zip(paths, opts[0])}
+        else:
+            placed = place({spec.key: (paths, opts)}, ())
+        if len(opts) < len(every):  # the narrative narrowed the readings: what it decided is inferred
+            for j, p in enumerate(paths):
+                if placed[p].source != "unknown" and len({key(o[j]) for o in every}) > 1:
+                    placed[p] = Placed(placed[p].value, "inferred", ("NARRATIVE",))
+        store_placed(result, TABLE, spec.key, spec.cols, placed, res)
     return result
