@@ -306,6 +306,7 @@ def test_schema_endpoint_serves_the_catalogue(stack, corpus):
     key figures, cell labels in stats and export) is what it declares."""
     r = get(stack, "/api/v1/schema")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    assert "max-age" in r.headers.get("cache-control", "")  # a browser keeps it between pages
     data = r.json()
     assert data == catalogue().model_dump(mode="json")
     assert [t["key"] for t in data["tables"]] == ["active_disclosure", "applications", "review_litigation"]
