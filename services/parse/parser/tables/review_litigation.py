@@ -7,7 +7,7 @@ from shared.schema import identities_of
 
 from ..cells import Value, cells_on_own_lines, glued_tail_tokens, pipe_cells, tokens
 from ..placement import place
-from ..split import resolve
+from ..split import MAX_EXTRA_TOKENS, resolve
 from .base import Ambiguity, TableResult
 
 TABLE = "review_litigation"
@@ -37,12 +37,22 @@ def _pipe_row(region: str):
 def parse(text: str, start: int, end: int) -> TableResult:
     region = text[start:end]
     toks = _pipe_row(region) or glued_tail_tokens(region) or tokens(region, stop_at_prose=False, glued=True)
-    if toks and cells_on_own_lines(region):  # one cell per line: every number is a whole cell
+    own_lines = bool(toks) and cells_on_own_lines(region)
+    if own_lines:  # one cell per line: every number is a whole cell
         toks = [t._replace(splittable=False) for t in toks]
     result = TableResult({g: {c: None for c in RL_COLS} for g in RL_GROUPS})
     if not toks:
         return result
-    res = resolve(toks[-N:], N, _group_sums, _SUMS)  # stray numbers come before the cells, not after
+    if own_lines and N < len(toks) <= N + MAX_EXTRA_TOKENS:
+        # More numbers than cells, one per line: a stray number before the cells, or a number broken
+        # across lines — every reading that the groups' sums allow.
+        tail = resolve(toks[-N:], N, _group_sums, _SUMS)
+        res = resolve(toks, N, _group_sums, _SUMS, broken_lines=True)
+        if not tail.options and _group_sums(tail.values) and tail.values not in (res.options or [res.values]):
+            res.options = [tail.values, *(res.options or ([res.values] if _group_sums(res.values) else []))]
+            res.raw = [None] * N
+    else:
+        res = resolve(toks[-N:], N, _group_sums, _SUMS)  # stray numbers come before the cells, not after
     if res.options:  # more than one reading: the groups' sums decide, or the cells stay unknown
         placed = place({TABLE: (_PATHS, res.options)}, identities_of(TABLE))
         res.values = [placed[p].value for p in _PATHS]
