@@ -154,13 +154,14 @@ def _plain_runs(segment: str) -> list[str] | None:
     return None
 
 
-def plain_values(segment: str, n: int) -> list[int] | None:
+def plain_values(segment: str, n: int) -> tuple[list[int], bool] | None:
     """`tokens` + `resolve` for the usual segment, without Token objects: at least n plain digit runs
-    (nothing to re-split) give the first n as values (with no raw text); None otherwise."""
+    (nothing to re-split) give the first n as values (with no raw text), and whether there were more
+    runs than that; None otherwise."""
     runs = _plain_runs(segment)
     if runs is None or len(runs) < n:
         return None
-    return list(map(int, runs[:n]))
+    return list(map(int, runs[:n])), len(runs) > n
 
 
 _DIGIT = re.compile(r"\d")

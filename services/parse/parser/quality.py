@@ -2,10 +2,12 @@
 
 A cell is read (a number printed where it stands), inferred (placed or valued by the table's
 identities), blank (no number: the document's cell is empty or holds a null marker such as / — 无;
-the sums count it 0, but no figure is stated) or unknown (null: the document does not say where its number goes, or its row or table was not
-found). No unknown cell is ever silent: each table that has some gets a warning naming them. The
+the sums count it 0, but no figure is stated) or unknown (null: the document does not say where its
+number goes, or its row or table was not found). No unknown cell is ever silent: each table that has some gets a warning naming them. The
 grade is complete only when every figure is known and the report's body, year and place were found."""
 from __future__ import annotations
+
+from functools import cache
 
 from shared.record import Finding, Quality, Record
 from shared.schema import TABLES, table_cells
@@ -25,6 +27,16 @@ def expected_cells(table: str, template: str | None, two_level_other: bool) -> l
     return list(table_cells(table, template))
 
 
+@cache
+def _cells(table: str, template: str | None, two_level_other: bool) -> tuple[tuple[str, str, str], ...]:
+    """expected_cells as (path, row, column), split once per shape rather than once per report."""
+    out = []
+    for path in expected_cells(table, template, two_level_other):
+        row, col = path.split(".", 1)[1].rsplit(".", 1)
+        out.append((path, row, col))
+    return tuple(out)
+
+
 def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]:
     """The record's quality and one INCOMPLETE_TABLE warning per found table with unknown cells.
     `found`: table → whether it was found and read at all (MISSING_TABLE covers the others)."""
@@ -32,14 +44,14 @@ def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]
     q = Quality()
     findings: list[Finding] = []
     for table in _TABLES:
-        cells = expected_cells(table, rec.meta.template, two_level)
+        cells = _cells(table, rec.meta.template, two_level)
         if not found.get(table):
             q.cells_unknown += len(cells)
             q.reasons.append(f"未找到或无法读取{TABLE_ZH[table]} / the {_TABLE_EN[table]} table was not found or not read")
             continue
         q.tables_found += 1
-        sources = [_source(rec, p) for p in cells]
-        unknown = [p for p, s in zip(cells, sources) if s == "unknown"]
+        sources = _sources(rec, table, cells)
+        unknown = [p for (p, _, _), s in zip(cells, sources) if s == "unknown"]
         inferred, blank = sources.count("inferred"), sources.count("blank")
         q.cells_unknown += len(unknown)
         q.cells_inferred += inferred
@@ -64,18 +76,23 @@ def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]
     return q, findings
 
 
-def _source(rec: Record, path: str) -> str:
-    p = rec.provenance.get(path)
-    if p is not None:
-        return p.source
-    table, rest = path.split(".", 1)
-    row, col = rest.rsplit(".", 1)
-    cells = getattr(rec, table).get(row)
-    if cells is None or col not in cells:
-        return "unknown"  # the row was not found
-    if cells[col] is None:
-        return "blank"  # no number printed: an empty cell or a null marker (raw_cells says which)
-    return "read"
+def _sources(rec: Record, table: str, cells: tuple[tuple[str, str, str], ...]) -> list[str]:
+    """read / inferred / blank / unknown for each cell (no provenance entry: as the table holds it)."""
+    values = getattr(rec, table)
+    prov = rec.provenance
+    out = []
+    for path, row, col in cells:
+        if prov and path in prov:
+            out.append(prov[path].source)
+            continue
+        got = values.get(row)
+        if got is None or col not in got:
+            out.append("unknown")  # the row was not found
+        elif got[col] is None:
+            out.append("blank")  # no number printed: an empty cell or a null marker (raw_cells says which)
+        else:
+            out.append("read")
+    return out
 
 
 def incomplete(table: str, unknown: list[str]) -> Finding:

@@ -67,10 +67,12 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
                 continue
             toks = pipe_cells(first_line, n, spec.money, spec.check)
         if not toks:
-            values = plain_values(seg, n)
+            plain = plain_values(seg, n)
             # the usual row in the other layouts (a row with more numbers than cells whose first n
             # break its arithmetic may hold a number broken across lines: resolve reads it)
-            if values is not None and not _more_lines_than(seg, n) and (spec.check is None or spec.check(values)):
+            if plain is not None and (not plain[1] or (not _more_lines_than(seg, n)
+                                                       and (spec.check is None or spec.check(plain[0])))):
+                values = plain[0]
                 out.append(Resolved(values, [None] * n, plain=True))
                 continue
             toks = tokens(seg, money=spec.money)
