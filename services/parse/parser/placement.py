@@ -34,9 +34,13 @@ BLANK = _Blank()
 Option = Sequence["Value | _Blank"]
 
 _UB = 10_000_000          # larger than any count in these tables
-_SOLVE_SECONDS = 2.0      # per feasibility question; an unanswered question leaves the cell unknown
-_ROUND_SECONDS = 0.5      # per round of that search (the best placement found by then is used)
-_TABLE_SECONDS = 4.0      # per table for telling fixed cells from varying ones
+# Budgets in CP-SAT's deterministic time (about seconds of work, but the same on a loaded machine as on
+# an idle one: a record must not depend on how busy the worker was). A question not answered within its
+# budget leaves its cells unknown. The wall-clock cap only guards against a pathological table.
+_SOLVE_SECONDS = 1.5      # the first placement
+_ROUND_SECONDS = 0.25     # per round of the search for cells that vary (its best placement is used)
+_TABLE_SECONDS = 2.0      # per table for telling fixed cells from varying ones
+_WALL_CAP_SECONDS = 20.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +221,8 @@ def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict
 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1            # a worker process, not a machine of its own
-    solver.parameters.max_time_in_seconds = _SOLVE_SECONDS
+    solver.parameters.max_deterministic_time = _SOLVE_SECONDS
+    solver.parameters.max_time_in_seconds = _WALL_CAP_SECONDS
     status = solver.solve(m)
     if status == cp_model.INFEASIBLE:
         return None
@@ -263,9 +268,9 @@ def _varying(m: cp_model.CpModel, solver: cp_model.CpSolver, var: dict[str, cp_m
         # the round's time is up serves as well as the best one.
         m.clear_objective()
         m.maximize(sum(change))
-        solver.parameters.max_time_in_seconds = max(0.05, min(_ROUND_SECONDS, deadline))
+        solver.parameters.max_deterministic_time = max(0.05, min(_ROUND_SECONDS, deadline))
         st = solver.solve(m)
-        deadline -= solver.wall_time
+        deadline -= solver.response_proto.deterministic_time
         if st == cp_model.INFEASIBLE:
             break
         if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or deadline <= 0:
