@@ -141,6 +141,10 @@ cmd_start() {
     "index rebuild did not complete, the old index is unchanged; see var/log/, then run nianbao reindex"
   # An index from before the body registry was complete: fill it once (the workers then skip searches).
   nianbao_cli registry-rebuild --if-incomplete
+  # After a parser upgrade: re-read the stored originals of records an older parser made (1.1.0 stopped
+  # placing numbers by guess), through the queues, without waiting.
+  nianbao_cli reprocess --outdated --no-wait || warn "旧记录重新解析未能排队；可稍后运行 nianbao reprocess --outdated" \
+    "queueing the re-parse of older records failed; run nianbao reprocess --outdated later"
   ((samples)) && nianbao_cli load-samples
 
   cat <<EOF

@@ -280,6 +280,9 @@ def apikey_revoke(key_id: str = typer.Argument(..., help="the key id shown by `a
 @app.command()
 def reprocess(failed: bool = typer.Option(False, "--failed", help="only documents whose processing failed"),
               below_version: str = typer.Option(None, help="only records made by a parser older than this"),
+              outdated: bool = typer.Option(False, "--outdated",
+                                            help="only records made by a parser older than this one "
+                                                 "(after an upgrade: re-read with the new parser)"),
               wait: bool = typer.Option(True, help="follow progress until every document is done"),
               timeout: float = typer.Option(3600, help="seconds to wait")) -> None:
     """Re-run normalize → parse → validate → index from the stored originals, through the queues."""
@@ -287,6 +290,9 @@ def reprocess(failed: bool = typer.Option(False, "--failed", help="only document
     from shared.status import StatusStore
     from shared.storage import Storage
     statuses, storage = StatusStore(), Storage(get_settings().storage_dir)
+    if outdated:
+        from shared.record import PARSER_VERSION
+        below_version = PARSER_VERSION
     ids = select(statuses, storage, failed=failed, below_version=below_version)
     with tqdm(total=len(ids), desc="排队 / queue", unit="doc") as bar:
         for i in range(0, len(ids), 100):

@@ -136,9 +136,10 @@ def test_export_has_grade_and_unknown_cells_and_the_filter(stack, corpus):
 
 def test_reprocessing_old_records_grades_them(stack, corpus):
     """The remedy docs/record-extensions.md gives for reports indexed before grading (`nianbao reindex`
-    reuses the stored records, so it cannot grade them): re-parse them from the stored originals."""
+    reuses the stored records, so it cannot grade them): re-parse them from the stored originals —
+    `reprocess --outdated`, which scripts/run.sh runs after an upgrade."""
     doc_id = corpus.ids["ungraded"]
-    quality_corpus.nianbao(stack, "reprocess", "--below-version", "1.1.0", "--timeout", "180")
+    quality_corpus.nianbao(stack, "reprocess", "--outdated", "--timeout", "180")  # below this parser's version
     assert wait_status(stack, doc_id)["status"] == "indexed"
     rec = get(stack, f"/api/v1/reports/{doc_id}").json()
     assert rec["quality"] and rec["quality"]["grade"] in ("complete", *INCOMPLETE)
