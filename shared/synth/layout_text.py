@@ -136,10 +136,8 @@ def render_tabs(rng: random.Random, blocks: list[Block]) -> str:
 
 
 # --- long-tail web layouts (not in the default mix: their tables cannot always be read whole) ---
-def render_sparse(rng: random.Random, blocks: list[Block]) -> str:
-    """A web page that drops a table's empty cells (the Putian site): one cell per line, and the zeros
-    the author left blank are not there at all, so a row shows only some of its numbers."""
-    blank_rate = rng.choice((0.5, 0.8, 1.0))  # how many of the zeros this author left blank
+def _one_cell_per_line(blocks: list[Block], value_lines) -> str:
+    """Text and table labels a line each; each value cell as the lines `value_lines` makes of it."""
     out: list[str] = []
     for b in blocks:
         if b.kind != "table":
@@ -147,26 +145,23 @@ def render_sparse(rng: random.Random, blocks: list[Block]) -> str:
             continue
         for row in b.rows or []:
             for c in row:
-                if not c.header and c.text == "0" and rng.random() < blank_rate:
-                    continue
-                out.append(c.text)
+                out += [c.text] if c.header else value_lines(c.text)
     return "\n".join(out)
+
+
+def render_sparse(rng: random.Random, blocks: list[Block]) -> str:
+    """A web page that drops a table's empty cells (the Putian site): one cell per line, and the zeros
+    the author left blank are not there at all, so a row shows only some of its numbers."""
+    blank_rate = rng.choice((0.5, 0.8, 1.0))  # how many of the zeros this author left blank
+    return _one_cell_per_line(blocks, lambda t: [] if t == "0" and rng.random() < blank_rate else [t])
 
 
 def render_broken(rng: random.Random, blocks: list[Block]) -> str:
     """A web page that breaks words and numbers across lines (the Sanming site): one cell per line,
     and now and then a number of two or more digits split over two lines ("1" / "60")."""
-    out: list[str] = []
-    for b in blocks:
-        if b.kind != "table":
-            out.append(b.text)
-            continue
-        for row in b.rows or []:
-            for c in row:
-                t = c.text
-                if not c.header and t.isdigit() and len(t) > 1 and rng.random() < 0.3:
-                    k = rng.randrange(1, len(t))
-                    out += [t[:k], t[k:]]
-                else:
-                    out.append(t)
-    return "\n".join(out)
+    def lines(t: str) -> list[str]:
+        if t.isdigit() and len(t) > 1 and rng.random() < 0.3:
+            k = rng.randrange(1, len(t))
+            return [t[:k], t[k:]]
+        return [t]
+    return _one_cell_per_line(blocks, lines)
