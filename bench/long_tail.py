@@ -4,7 +4,7 @@ every table cell as right (the truth), unknown (null with provenance "unknown", 
 INCOMPLETE_TABLE finding) or WRONG (any other value: a number in a cell the document does not put it
 in). Prints per layout the cells of each kind and the record grades; exit 1 on any wrong cell.
 
-    .venv/bin/python bench/long_tail.py -n 500 [--layouts sparse,broken] [--error-rate 0.2]
+    .venv/bin/python bench/long_tail.py -n 500 [--layouts sparse,broken] [--error-rate 0.2] [--one-line]
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from services.pipeline import process_bytes  # noqa: E402
 from shared.synth import generate  # noqa: E402
 from shared.synth.render import LONG_TAIL_LAYOUTS  # noqa: E402
-from tests.test_long_tail import judge  # noqa: E402
+from tests.test_long_tail import judge, one_line  # noqa: E402
 
 app = typer.Typer(add_completion=False)
 
@@ -29,6 +29,7 @@ app = typer.Typer(add_completion=False)
 def main(n: int = typer.Option(500, "-n", help="reports per layout"), seed: int = typer.Option(11),
          layouts: str = typer.Option(",".join(LONG_TAIL_LAYOUTS)),
          error_rate: float = typer.Option(0.0, help="share of reports with an injected contradiction"),
+         one_line_pages: bool = typer.Option(False, "--one-line", help="each report flattened to one line"),
          examples: int = typer.Option(5)) -> None:
     t0 = time.perf_counter()
     total_wrong = 0
@@ -38,7 +39,8 @@ def main(n: int = typer.Option(500, "-n", help="reports per layout"), seed: int 
         shown: list[str] = []
         reports_wrong = 0
         for rep in generate(n, seed, layouts=(layout,), error_rate=error_rate):
-            record = process_bytes(rep.data, rep.filename)
+            data = one_line(rep.data, rep.encoding) if one_line_pages else rep.data
+            record = process_bytes(data, rep.filename)
             count, wrong = judge(record, rep.truth)
             cells.update(count)
             grades[record.quality.grade if record.quality else "-"] += 1

@@ -55,3 +55,21 @@ def test_no_cell_is_silently_wrong(layout: str) -> None:
     assert cells["right"] > 0
     if layout == "broken":  # joins recover nearly everything
         assert cells["right"] > 0.95 * sum(cells.values())
+
+
+def one_line(data: bytes, encoding: str | None) -> bytes:
+    """The same report as a page that holds it all on one line (some Pingtan pages): every line break
+    a space."""
+    text = data.decode(encoding or "utf-8")
+    return " ".join(line.strip() for line in text.splitlines() if line.strip()).encode("utf-8")
+
+
+@pytest.mark.parametrize("layout", ["sparse", "broken", "lines"])
+def test_no_cell_is_silently_wrong_on_one_line(layout: str) -> None:
+    cells: Counter = Counter()
+    for rep in generate(12, 29, layouts=(layout,), error_rate=0.0):
+        record = process_bytes(one_line(rep.data, rep.encoding), rep.filename)
+        count, wrong = judge(record, rep.truth)
+        assert not wrong, f"{rep.filename} on one line: {wrong[:5]}"
+        cells.update(count)
+    assert cells["right"] > 0

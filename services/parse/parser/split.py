@@ -74,20 +74,25 @@ class Resolved:
 
 
 def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] | None = None,
-            sums: Sums | None = None, broken_lines: bool = False) -> Resolved:
+            sums: Sums | None = None, broken_lines: bool = False, delimited: bool = False) -> Resolved:
     """Read n cells from a row's tokens. Exact count: as printed (even if its arithmetic is broken:
     the report says so). More: the first n (stray numbers after the row are narrative), unless they
     break `check` and joining numbers broken across lines fits it. Fewer: recover the split, keeping
     those that pass `check`; with `sums` (a table whose pages may drop empty cells), when no split
     passes, every placement of the numbers into n columns that the row's sums allow.
     `broken_lines`: the numbers stand on lines of their own (a page that may break one across lines).
+    `delimited`: a row of a table without identities whose numbers stand apart from its label: a page
+    may have dropped its empty cells or broken a number, as well as run digits together — every one
+    of these readings is kept.
     Wherever more than one reading remains, all of them are `options`: nothing is chosen here."""
     if len(toks) >= n:
         use = toks[:n]
         vals = [t.value for t in use]
         raws = [t.raw if not t.raw.isdigit() else None for t in use]
-        if len(toks) > n and check is not None and (broken_lines or not check(vals)):
-            # Numbers on lines of their own may be one number broken in two: every reading that adds up.
+        if len(toks) > n and check is not None and (broken_lines or delimited or sums is not None
+                                                    or not check(vals)):
+            # More numbers than cells: a stray one after the row, or one number broken in two (across
+            # lines, or by a space on a one-line page) — every reading that adds up.
             readings = [j for j in _joins(toks, n, check) if j != vals]
             if check(vals):
                 readings.insert(0, vals)
@@ -97,7 +102,7 @@ def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] 
                 return Resolved(list(readings[0]), [None] * n, options=readings)
             if sums is not None:  # neither as printed nor joined does the row add up: not read
                 return Resolved([None] * n, [None] * n, complete=False, options=[[BLANK] * n])
-        elif len(toks) > n and check is None and broken_lines:
+        elif len(toks) > n and check is None and (broken_lines or delimited):
             # No arithmetic to tell a number broken across lines from a stray one: every reading.
             readings = [vals, *(j for j in _joins(toks, n, lambda v: True) if j != vals)]
             if len(readings) > 1:
@@ -105,6 +110,12 @@ def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] 
         return Resolved(vals, raws)
     cands = splits(toks, n) if any(t.splittable for t in toks) else []
     good = [c for c in cands if check is None or check(c)]
+    if good and delimited and sums is None and not any(t.raw.isdigit() and len(t.raw) > 1 and t.raw[0] == "0"
+                                                       for t in toks):  # "00" is never one cell
+        # Each number whole, in some of the columns, is as good a reading as any split of them.
+        gaps = [g for g in gap_options([t.value for t in toks], n, ()) if g not in good]
+        if gaps:
+            return Resolved([None] * n, [None] * n, complete=False, options=[*good, *gaps])
     if good:
         many = len(cands) > 1
         return Resolved(list(good[0]), [None] * n, candidates=cands if many else [],
@@ -113,6 +124,10 @@ def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] 
     if sums is not None:
         opts = gap_options([t.value for t in toks], n, sums)
         return Resolved([None] * n, [None] * n, complete=False, options=opts or [[BLANK] * n])
+    if cands and delimited:  # no split fits the row's check: each number whole is a reading too
+        gaps = [g for g in gap_options([t.value for t in toks], n, ()) if g not in cands]
+        if gaps:
+            return Resolved([None] * n, [None] * n, complete=False, options=[*cands, *gaps])
     if cands:  # no table arithmetic to choose with: every split is a reading
         return Resolved(list(cands[0]), [None] * n, candidates=cands if len(cands) > 1 else [],
                         good=cands if len(cands) > 1 else [], options=cands if len(cands) > 1 else ())

@@ -70,8 +70,11 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
             plain = plain_values(seg, n)
             # the usual row in the other layouts (a row with more numbers than cells whose first n
             # break its arithmetic may hold a number broken across lines: resolve reads it)
-            if plain is not None and (not plain[1] or (not _more_lines_than(seg, n)
-                                                       and (spec.check is None or spec.check(plain[0])))):
+            # (more numbers than cells: the first n only when the row's arithmetic holds for them, or
+            # in a table without it when the numbers are glued to the label — run-together web text)
+            if plain is not None and (not plain[1] or (not _more_lines_than(seg, n) and (
+                    spec.sums is not None or seg[:1] not in (" ", "\n"))
+                    and (spec.check is None or spec.check(plain[0])))):
                 values = plain[0]
                 out.append(Resolved(values, [None] * n, plain=True))
                 continue
@@ -81,7 +84,10 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
                 # A line break is a cell border: numbers each on a line of their own are whole cells
                 # (a row showing fewer of them than it has cells dropped the rest, see split.resolve).
                 toks = [t._replace(splittable=False) for t in toks]
-            out.append(resolve(toks, n, spec.check, spec.sums, own_lines) if toks else None)
+            # A table without identities (主动公开) whose numbers stand apart from their label: nothing
+            # tells a split from a dropped cell, so both are readings.
+            delimited = spec.sums is None and seg[:1] in (" ", "\n")
+            out.append(resolve(toks, n, spec.check, spec.sums, own_lines, delimited) if toks else None)
             continue
         out.append(resolve(toks, n, spec.check, spec.sums) if toks else None)
     return out, segs
