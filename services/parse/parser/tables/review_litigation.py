@@ -34,6 +34,10 @@ def _pipe_row(region: str):
     return None
 
 
+def _tail_adds_up(toks) -> bool:
+    return _group_sums([t.value for t in toks[-N:]])
+
+
 def parse(text: str, start: int, end: int) -> TableResult:
     region = text[start:end]
     toks = _pipe_row(region) or glued_tail_tokens(region) or tokens(region, stop_at_prose=False, glued=True)
@@ -43,9 +47,10 @@ def parse(text: str, start: int, end: int) -> TableResult:
     result = TableResult({g: {c: None for c in RL_COLS} for g in RL_GROUPS})
     if not toks:
         return result
-    if own_lines and N < len(toks) <= N + MAX_EXTRA_TOKENS:
-        # More numbers than cells, one per line: a stray number before the cells, or a number broken
-        # across lines — every reading that the groups' sums allow.
+    if N < len(toks) <= N + MAX_EXTRA_TOKENS and (own_lines or not _tail_adds_up(toks)):
+        # More numbers than cells, one per line or with the last 15 not adding up: a number broken across
+        # lines (or by a space on a one-line page) as well as a stray number before the cells — every
+        # reading that the groups' sums allow; none, and the table is unknown.
         tail = resolve(toks[-N:], N, _group_sums, _SUMS)
         res = resolve(toks, N, _group_sums, _SUMS, broken_lines=True)
         if not tail.options and _group_sums(tail.values) and tail.values not in (res.options or [res.values]):
