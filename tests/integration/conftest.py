@@ -50,3 +50,15 @@ def wait_status(stack: Stack, doc_id: str, want=("indexed", "failed"), timeout: 
             return st
         time.sleep(0.3)
     raise AssertionError(f"{doc_id} did not reach {want}: {st}")
+
+
+def search_get(stack: Stack, path: str, **params) -> httpx.Response:
+    """GET a path of the search API."""
+    return httpx.get(f"{stack.search_url}{path}", params=params, timeout=60)
+
+
+def search_json(stack: Stack, **params) -> dict:
+    """The JSON of /api/v1/search, asserting it answered 200."""
+    r = search_get(stack, "/api/v1/search", **params)
+    assert r.status_code == 200, r.text
+    return r.json()

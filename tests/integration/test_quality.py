@@ -8,13 +8,14 @@ import io
 import time
 from collections import Counter, defaultdict
 
-import httpx
 import pytest
 from elasticsearch import Elasticsearch
 
 from services.search.routers.common import dig
 from shared.es_index import MAPPING_VERSION, mapping_version
 from tests.integration import quality_corpus
+from tests.integration.conftest import search_get as get
+from tests.integration.conftest import search_json as search
 from tests.integration.conftest import wait_status
 
 NEW = "applications.new_received.total"
@@ -24,16 +25,6 @@ INCOMPLETE = ("partial", "unreadable")
 @pytest.fixture(scope="module")
 def corpus(stack):
     return quality_corpus.load(stack)
-
-
-def get(stack, path: str, **params) -> httpx.Response:
-    return httpx.get(f"{stack.search_url}{path}", params=params, timeout=60)
-
-
-def search(stack, **params) -> dict:
-    r = get(stack, "/api/v1/search", **params)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def ids_where(corpus, *grades: str | None) -> list[str]:

@@ -6,12 +6,13 @@ import csv
 import io
 from collections import Counter, defaultdict
 
-import httpx
 import pytest
 
 from services.search.routers.common import dig
 from shared.schema import catalogue
 from tests.integration import search_corpus
+from tests.integration.conftest import search_get as get
+from tests.integration.conftest import search_json as search
 
 FACET_FIELDS = {"province": "meta.region.province", "city": "meta.region.city", "county": "meta.region.county",
                 "level": "meta.level", "year": "meta.year", "template": "meta.template",
@@ -30,16 +31,6 @@ def corpus(stack):
 def current(corpus) -> list[dict]:
     """Records search shows by default (not superseded)."""
     return [r for r in corpus.records.values() if not r["superseded"]]
-
-
-def get(stack, path: str, **params) -> httpx.Response:
-    return httpx.get(f"{stack.search_url}{path}", params=params, timeout=60)
-
-
-def search(stack, **params) -> dict:
-    r = get(stack, "/api/v1/search", **params)
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def all_ids(stack, **params) -> list[str]:
