@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from services.search import errors
 from services.search.routers import export, reports, schema, search, stats, timeline
 from shared.es_index import MAPPING_VERSION, client, ensure_index, mapping_version
 
@@ -36,6 +37,7 @@ app = FastAPI(title="Nianbao search API / 年报检索接口", version="1.0", li
               description="全文与分面检索政府信息公开工作年度报告及其数据 / full-text and faceted search over the reports and their figures")
 for r in (search, reports, stats, timeline, export, schema):
     app.include_router(r.router)
+errors.install(app)
 
 
 class SecurityHeaders:

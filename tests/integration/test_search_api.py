@@ -321,3 +321,30 @@ def test_schema_endpoint_serves_the_catalogue(stack, corpus):
     assert spec["paths"]["/api/v1/record-schema"]["get"]["deprecated"] is True
     old = get(stack, "/api/v1/record-schema").json()
     assert [(c["path"], c["label"]) for c in old["cells"]] == list(label.items())
+
+
+# Issue 19: Elasticsearch unreachable → every endpoint that needs it answers a retryable 503.
+UNAVAILABLE = "检索服务暂不可用，请稍后重试 / search is temporarily unavailable, retry later"
+NEEDS_ES = ["/api/v1/search", "/api/v1/search?q=公开&size=0&facets=false", "/api/v1/reports/" + "a" * 64,
+            "/api/v1/reports/" + "a" * 64 + "/original", "/api/v1/reports/no-such-id",
+            "/api/v1/stats", "/api/v1/stats?figure=applications.new_received.total&group=year",
+            "/api/v1/agencies/某某市人民政府/timeline", "/api/v1/export", "/api/v1/export?year=2023"]
+
+
+def test_elasticsearch_down_is_503_with_retry_after():
+    import httpx
+
+    from tests.integration.dead_es import search_api_without_es
+
+    with search_api_without_es() as url:
+        for path in NEEDS_ES:
+            r = httpx.get(url + path, timeout=60)
+            assert r.status_code == 503, (path, r.status_code, r.text[:300])
+            assert int(r.headers["Retry-After"]) > 0, path
+            assert r.headers["content-type"].startswith("application/json"), path
+            assert r.json() == {"detail": UNAVAILABLE}, path
+            assert UNAVAILABLE.index("检索") < UNAVAILABLE.index("search")  # Chinese first
+        # What does not need Elasticsearch still answers; a bad parameter is still the user's 422.
+        assert httpx.get(url + "/api/v1/schema", timeout=30).status_code == 200
+        assert httpx.get(url + "/", timeout=30).status_code == 200
+        assert httpx.get(url + "/api/v1/search", params={"size": 1000}, timeout=30).status_code == 422

@@ -45,12 +45,16 @@ def _safe(v: object) -> object:
     return v
 
 
-def rows(es: Elasticsearch, query: dict) -> Iterator[str]:
+def open_pit(es: Elasticsearch) -> str:
+    """Opened before the answer starts: Elasticsearch being down is then a 503, not a cut-off stream."""
+    return es.open_point_in_time(index=get_settings().es_alias, keep_alive="2m")["id"]
+
+
+def rows(es: Elasticsearch, query: dict, pit: str) -> Iterator[str]:
     paths = ordered_cell_paths()
     yield "\ufeff" + _line([h for _, h in META_COLUMNS] + [f"{cell_label(p)} {p}" for p in paths])
     source = ["id", "meta", "finding_count", "superseded", "quality", "applications", "review_litigation",
               "active_disclosure"]
-    pit = es.open_point_in_time(index=get_settings().es_alias, keep_alive="2m")["id"]
     try:
         after = None
         while True:
@@ -79,5 +83,5 @@ def export(p: SearchParams = Depends(params_dep), es: Elasticsearch = Depends(ge
     (empty = not stated); same filters as /search. Streamed: rows leave as they are read."""
     query = query_or_422(build_query, p)
     name = f"nianbao-export-{date.today().isoformat()}.csv"
-    return StreamingResponse(rows(es, query), media_type="text/csv; charset=utf-8",
+    return StreamingResponse(rows(es, query, open_pit(es)), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -110,6 +110,8 @@ def search(p: SearchParams = Depends(params_dep),
     responses = es.msearch(searches=searches)["responses"]
     for r in responses:
         if "error" in r:  # parameters are checked before: an Elasticsearch error is ours, not the user's
+            if r.get("status") in (429, 503):  # shards recovering / node overloaded: retryable
+                raise SearchUnavailable(json.dumps(r["error"], ensure_ascii=False)[:500])
             log.error("search failed: %s", json.dumps(r["error"], ensure_ascii=False)[:2000])
             raise HTTPException(502, "检索失败 / search failed")
     res = responses[0] if hits_body is not None else None

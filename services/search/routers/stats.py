@@ -59,7 +59,9 @@ def _row(bucket: dict, metric: str, figure: str | None, per: str | None) -> dict
 
 @router.get("/stats", summary="数据统计 / figures summed, averaged or counted by group")
 def stats(p: SearchParams = Depends(params_dep),
-          metric: Literal["sum", "avg", "count"] = Query("sum", description="sum | avg | count"),
+          metric: Literal["sum", "avg", "count"] | None = Query(
+              None, description="sum | avg | count；默认：有 figure 时 sum，否则 count / default: sum with a "
+                                "figure, else count"),
           figure: str | None = Query(None, description="表格单元路径 / cell path, e.g. applications.granted.total; "
                                                        "without it, count counts reports"),
           per: str | None = Query(None, description="分母单元路径：结果为 sum(figure)/sum(per) / denominator "
@@ -72,6 +74,7 @@ def stats(p: SearchParams = Depends(params_dep),
     unreadable: a sum over them may lack numbers); `ungraded`: how many were indexed before reports were
     graded. Reports lacking the figure (or, with `per`, either figure) are left out of a ratio, so
     numerator and denominator always come from the same reports."""
+    metric = metric or ("sum" if figure is not None else "count")
     if not 1 <= len(group) <= 2 or any(g not in GROUPS for g in group) or len(set(group)) != len(group):
         raise HTTPException(422, f"group 须为一或两个不同的字段：{', '.join(GROUPS)} / group must be one or two of these")
     if figure is not None:

@@ -134,15 +134,44 @@ export function highlight(fragment) {
   return out;
 }
 
+export const UNAVAILABLE = "检索服务暂时不可用，请稍后再试 / Search is temporarily unavailable — please try again shortly";
+
+/** An API answer that was not 2xx: `status` is the HTTP status, the message what the API said. */
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(`${status} ${detail}`);
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** The `detail` of an error answer as one line: a string as is; a 422 list as its messages. */
+function detailText(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((d) => (d && d.msg) || JSON.stringify(d)).join("; ");
+  return JSON.stringify(detail);
+}
+
 export async function api(path, params) {
   const url = params ? `${path}?${params}` : path;
-  const r = await fetch(url, { headers: { Accept: "application/json" } });
+  let r;
+  try {
+    r = await fetch(url, { headers: { Accept: "application/json" } });
+  } catch {
+    throw new ApiError(0, UNAVAILABLE); // the API itself did not answer (network, server stopped)
+  }
   if (!r.ok) {
     let detail = r.statusText;
-    try { const j = await r.json(); detail = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch { /* not JSON */ }
-    throw new Error(`${r.status} ${detail}`);
+    try { detail = detailText((await r.json()).detail); } catch { /* not JSON */ }
+    throw new ApiError(r.status, detail);
   }
   return r.json();
+}
+
+/** What to tell the user about a failed request: unavailability plainly, anything else with its status. */
+export function errorText(err) {
+  if (err && (err.status === 503 || err.status === 0)) return UNAVAILABLE;
+  return `出错了 / error: ${err.message}`;
 }
 
 export function fmt(v) {
@@ -184,7 +213,9 @@ export function header(active) {
 }
 
 export function showError(container, err) {
-  container.replaceChildren(el("p", { class: "error", role: "alert", text: `出错了 / error: ${err.message}` }));
+  const unavailable = err && (err.status === 503 || err.status === 0);
+  container.replaceChildren(el("p", { class: unavailable ? "error unavailable" : "error", role: "alert",
+    text: errorText(err) }));
 }
 
 /** Initialise an ECharts chart in `node` (echarts.min.js is a classic script that defines window.echarts). */

@@ -1,7 +1,7 @@
 // The search page: query box, facet sidebar with counts, results with highlights, cursor paging.
 // All state lives in the URL (URLSearchParams + history.pushState), so every view is bookmarkable.
 import { api, facetLabel, facetNames, fill, el, fmt, header, highlight, keyFigures, loadSchema, qualityBadge, regionText, ruleLabel,
-  showError, valueLabel } from "./common.js";
+  errorText, showError, valueLabel } from "./common.js";
 
 const SORTS = [["relevance", "相关度"], ["-year", "年度（新→旧）"], ["year", "年度（旧→新）"],
   ["-applications.new_received.total", "新收申请（多→少）"], ["-applications.granted.total", "予以公开（多→少）"],
@@ -156,7 +156,8 @@ async function loadMore(qp, list, more) {
     state.next = res.next;
     more.hidden = !res.next;
   } catch (err) {
-    more.replaceWith(el("p", { class: "error", text: `加载失败：${err.message}` }));
+    more.replaceWith(el("p", { class: "error", role: "alert",
+      text: err.status === 503 || err.status === 0 ? errorText(err) : `加载失败 / loading failed: ${err.message}` }));
   } finally {
     state.loading = false;
   }
