@@ -47,9 +47,9 @@ class SearchUnavailable(Exception):
     """Elasticsearch cannot answer now (raised where its answer arrives inside a 200, e.g. msearch)."""
 
 
-def invalid(loc: str, msg: str, value: Any = None) -> RequestValidationError:
-    """Our own check of a query parameter as a standard 422 entry (`loc` ["query", name])."""
-    return RequestValidationError([{"loc": ("query", loc), "msg": msg, "type": "value_error", "input": value}])
+def invalid(msg: str, *loc: str | int, value: Any = None) -> RequestValidationError:
+    """Our own check of a request as a standard 422 entry (`loc` e.g. ("query", "after"))."""
+    return RequestValidationError([{"loc": loc or ("query",), "msg": msg, "type": "value_error", "input": value}])
 
 
 def unavailable_response() -> JSONResponse:

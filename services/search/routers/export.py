@@ -13,12 +13,16 @@ from collections.abc import Iterator
 from datetime import date
 
 from elasticsearch import Elasticsearch
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from services.search.deps import get_es
-from services.search.query import SearchParams, build_query, cell_label, ordered_cell_paths
-from services.search.routers.common import dig, params_dep, query_or_422
+from services.search.errors import R422, R502, R503
+from services.search.params import Filters
+from services.search.query import build_query, cell_label, ordered_cell_paths
+from services.search.routers.common import dig, query_or_422
 from shared.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["export"])
@@ -76,12 +80,15 @@ def rows(es: Elasticsearch, query: dict, pit: str) -> Iterator[str]:
 
 
 @router.get("/export", summary="导出匹配年报的数据为 CSV / export the figures of matching reports as CSV",
-            response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})
-def export(p: SearchParams = Depends(params_dep), es: Elasticsearch = Depends(get_es)) -> StreamingResponse:
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "CSV（UTF-8，带 BOM） / CSV, UTF-8 with a BOM"},
+                       **R422, **R502, **R503})
+def export(filters: Annotated[Filters, Query()], es: Elasticsearch = Depends(get_es)) -> StreamingResponse:
     """One row per report, meta columns (with the read-quality grade — complete | partial | unreadable,
     empty = not graded — and the number of cells whose position was not certain) then every table cell
     (empty = not stated); same filters as /search. Streamed: rows leave as they are read."""
-    query = query_or_422(build_query, p)
+    query = query_or_422(build_query, filters.search_params())
     name = f"nianbao-export-{date.today().isoformat()}.csv"
     return StreamingResponse(rows(es, query, open_pit(es)), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -11,6 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import Response
 
 from services.search.deps import get_es
+from services.search.errors import R404, R502, R503
+from services.search.models import ReportRecord
 from shared.settings import get_settings
 from shared.storage import Storage
 
@@ -25,7 +27,8 @@ def _get(es: Elasticsearch, report_id: str, source: list[str]) -> dict:
         raise HTTPException(404, "未找到该年报 / report not found")
 
 
-@router.get("/reports/{report_id}", summary="一份年报的完整记录 / one report's record")
+@router.get("/reports/{report_id}", summary="一份年报的完整记录 / one report's record",
+            response_model=ReportRecord, response_model_exclude_unset=True, responses={**R404, **R502, **R503})
 def get_report(report_id: str, es: Elasticsearch = Depends(get_es)) -> dict:
     src = _get(es, report_id, ["record", "superseded", "indexed_at", "agency_key"])
     return {**src["record"], "superseded": src.get("superseded", False), "indexed_at": src.get("indexed_at"),
@@ -38,7 +41,12 @@ _BINARY = {"pdf": ("application/pdf", "pdf"),
 
 @router.get("/reports/{report_id}/original", summary="原始文件 / the original document as received",
             response_class=Response,
-            responses={200: {"content": {"text/plain": {}, "application/pdf": {}}}})
+            responses={200: {"description": "原始文件 / the original bytes", "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+                    "schema": {"type": "string", "format": "binary"}}}},
+                **R404, **R502, **R503})
 def get_original(report_id: str, es: Elasticsearch = Depends(get_es)) -> Response:
     """The raw bytes. Text and HTML are served as text/plain (untrusted HTML is never rendered);
     PDF and DOCX as downloads. Every answer forbids content sniffing and runs sandboxed."""

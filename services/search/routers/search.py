@@ -14,16 +14,19 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from elasticsearch import Elasticsearch
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from services.search.deps import get_es
-from services.search.query import (MAX_PAGE, SearchParams, base_query, build_query, facet_aggs, facet_counts,
-                                   facet_filters, highlight_query, rescore, sort_clause)
-from services.search.routers.common import params_dep, query_or_422
+from services.search.errors import R422, R502, R503, SearchUnavailable, invalid
+from services.search.models import SearchResponse
+from services.search.params import SearchQuery
+from services.search.query import (base_query, build_query, facet_aggs, facet_counts, facet_filters,
+                                   highlight_query, rescore, sort_clause)
+from services.search.routers.common import query_or_422
 from shared.es_index import SUMMARY_FIGURES
 from shared.settings import get_settings
 
@@ -41,6 +44,9 @@ _HIGHLIGHT = {
 }
 
 
+BAD_CURSOR = "翻页游标无效 / invalid paging cursor"
+
+
 def encode_cursor(value: list[Any] | dict[str, int]) -> str:
     return base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
 
@@ -56,29 +62,27 @@ def decode_cursor(cursor: str) -> list[Any] | dict[str, int]:
             and 0 < v["from"] < TOTAL_HITS_CAP:
         return v
     if not isinstance(v, list) or not all(isinstance(x, (str, int, float)) or x is None for x in v):
-        raise HTTPException(422, "翻页游标无效 / invalid paging cursor")
+        raise invalid(BAD_CURSOR, "query", "after", value=cursor)
     return v
 
 
-@router.get("/search", summary="检索年报 / search reports", response_model=dict)
-def search(p: SearchParams = Depends(params_dep),
-           sort: str | None = Query(None, description="relevance | year | -year | published | -published | "
-                                                      "<cell path> | -<cell path> (- = descending)"),
-           size: int = Query(20, ge=0, le=MAX_PAGE, description=f"每页条数 / page size, at most {MAX_PAGE}"),
-           after: str | None = Query(None, description="上一页返回的 next 游标 / the `next` cursor of the previous page"),
-           facets: bool = Query(True, description="返回分面计数 / return facet counts"),
-           es: Elasticsearch = Depends(get_es)) -> Any:
+@router.get("/search", summary="检索年报 / search reports", response_model=SearchResponse,
+            responses={**R422, **R502, **R503})
+def search(query: Annotated[SearchQuery, Query()], es: Elasticsearch = Depends(get_es)) -> Any:
     """Hits with highlights, key figures, finding rules and read quality (`{grade, cells_unknown}`, null
     for a report indexed before grading); `facets` counts every filter field over the
     same query (each facet ignoring its own selection, so the sidebar can offer alternatives);
-    `next` is the cursor for the following page (null on the last page). `total` is exact when facets
-    are returned; otherwise exact up to 10,000 (`total_relation` "gte" above)."""
+    `next` is the cursor for the following page (null on the last page), valid only with the same query
+    and sort (a cursor of another sort is a 422). `total` is exact when facets are returned; otherwise
+    exact up to 10,000 (`total_relation` "gte" above)."""
+    p = query.search_params()
+    sort, size, after, facets = query.sort, query.size, query.after, query.facets
     chosen = query_or_422(facet_filters, p)
-    order = query_or_422(sort_clause, sort)
+    order = query_or_422(sort_clause, sort, loc=("query", "sort"))
     rescored = rescore(p.q) if not sort or sort == "relevance" else None
     cursor = decode_cursor(after) if after else None
     if isinstance(cursor, dict) != bool(rescored) and cursor is not None:
-        raise HTTPException(422, "翻页游标无效 / invalid paging cursor")
+        raise invalid(BAD_CURSOR, "query", "after", value=after)
     index = get_settings().es_alias
     searches: list[dict[str, Any]] = []
     hits_body: dict[str, Any] | None = None
@@ -113,7 +117,7 @@ def search(p: SearchParams = Depends(params_dep),
             if r.get("status") in (429, 503):  # shards recovering / node overloaded: retryable
                 raise SearchUnavailable(json.dumps(r["error"], ensure_ascii=False)[:500])
             log.error("search failed: %s", json.dumps(r["error"], ensure_ascii=False)[:2000])
-            raise HTTPException(502, "检索失败 / search failed")
+            return JSONResponse({"detail": "检索失败 / search failed"}, status_code=502)
     res = responses[0] if hits_body is not None else None
     fac = responses[-1] if facets else None
     hits = res["hits"]["hits"] if res else []

@@ -4,14 +4,17 @@ says how many of its reports had incomplete figures (read quality partial or unr
 were never graded, so a total is not read as complete when some of its reports could not be read."""
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from elasticsearch import Elasticsearch
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.search.deps import get_es
-from services.search.query import GROUPS, SearchParams, build_query, cell_label, check_cell_path
-from services.search.routers.common import params_dep, query_or_422
+from services.search.errors import R422, R502, R503
+from services.search.models import StatsResponse
+from services.search.params import StatsQuery
+from services.search.query import GROUPS, build_query, cell_label
+from services.search.routers.common import query_or_422
 from shared.es_index import INCOMPLETE_GRADES
 from shared.settings import get_settings
 
@@ -57,34 +60,17 @@ def _row(bucket: dict, metric: str, figure: str | None, per: str | None) -> dict
     return row
 
 
-@router.get("/stats", summary="数据统计 / figures summed, averaged or counted by group")
-def stats(p: SearchParams = Depends(params_dep),
-          metric: Literal["sum", "avg", "count"] | None = Query(
-              None, description="sum | avg | count；默认：有 figure 时 sum，否则 count / default: sum with a "
-                                "figure, else count"),
-          figure: str | None = Query(None, description="表格单元路径 / cell path, e.g. applications.granted.total; "
-                                                       "without it, count counts reports"),
-          per: str | None = Query(None, description="分母单元路径：结果为 sum(figure)/sum(per) / denominator "
-                                                    "cell path: the value becomes sum(figure)/sum(per)"),
-          group: list[str] = Query(["province"], description="分组字段（一或两个） / one or two of: "
-                                                              + ", ".join(GROUPS)),
-          es: Elasticsearch = Depends(get_es)) -> dict:
+@router.get("/stats", summary="数据统计 / figures summed, averaged or counted by group",
+            response_model=StatsResponse, response_model_exclude_unset=True, responses={**R422, **R502, **R503})
+def stats(params: Annotated[StatsQuery, Query()], es: Elasticsearch = Depends(get_es)) -> dict:
     """Rows of `{<group>: key, …, value, reports, incomplete, ungraded, figure_sum, figure_count, per_sum}`,
     plus `overall`. `incomplete`: how many of `reports` had incomplete figures (read quality partial or
     unreadable: a sum over them may lack numbers); `ungraded`: how many were indexed before reports were
     graded. Reports lacking the figure (or, with `per`, either figure) are left out of a ratio, so
-    numerator and denominator always come from the same reports."""
-    metric = metric or ("sum" if figure is not None else "count")
-    if not 1 <= len(group) <= 2 or any(g not in GROUPS for g in group) or len(set(group)) != len(group):
-        raise HTTPException(422, f"group 须为一或两个不同的字段：{', '.join(GROUPS)} / group must be one or two of these")
-    if figure is not None:
-        query_or_422(check_cell_path, figure, "figure")
-    elif metric != "count" or per:
-        raise HTTPException(422, "sum/avg/per 需要 figure / sum, avg and per need a figure")
-    if per is not None:
-        query_or_422(check_cell_path, per, "per")
-        if metric != "sum":
-            raise HTTPException(422, "比例只支持 metric=sum / a ratio needs metric=sum")
+    numerator and denominator always come from the same reports. `sum`, `avg` and `per` need a
+    `figure`, and a ratio (`per`) needs `metric=sum`: otherwise a 422."""
+    p = params.search_params()
+    metric, figure, per, group = params.resolved_metric, params.figure, params.per, list(params.group)
     query = query_or_422(build_query, p)
     if per:  # a ratio over the reports that state both figures
         query["bool"]["filter"] += [{"exists": {"field": figure}}, {"exists": {"field": per}}]

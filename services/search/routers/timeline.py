@@ -1,33 +1,33 @@
 """GET /api/v1/agencies/{name}/timeline: one body's figures across years, side by side, with changes."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from elasticsearch import Elasticsearch
 from fastapi import APIRouter, Depends, HTTPException, Query
 
 from services.search.deps import get_es
-from services.search.query import cell_label, check_cell_path, ordered_cell_paths
-from services.search.routers.common import dig, query_or_422
+from services.search.errors import R404, R422, R502, R503
+from services.search.models import Timeline
+from services.search.params import TimelineQuery
+from services.search.query import cell_label, ordered_cell_paths
+from services.search.routers.common import dig
 from shared.settings import get_settings
 
 router = APIRouter(prefix="/api/v1", tags=["agencies"])
 
 
-@router.get("/agencies/{name}/timeline", summary="同一机关历年数据对比 / one body's figures across years")
-def timeline(name: str,
-             figure: list[str] = Query([], description="只返回这些单元路径（可重复） / only these cell paths; "
-                                                       "default: every cell stated in any year"),
-             include_superseded: bool = False,
-             es: Elasticsearch = Depends(get_es)) -> dict:
+@router.get("/agencies/{name}/timeline", summary="同一机关历年数据对比 / one body's figures across years",
+            response_model=Timeline, responses={**R404, **R422, **R502, **R503})
+def timeline(name: str, params: Annotated[TimelineQuery, Query()], es: Elasticsearch = Depends(get_es)) -> dict:
     """Matches the body by its exact name (`meta.agency`) or its `agency_key`. One column per year (the
     newest version when a year has several and superseded ones are excluded); per figure the values by
     year and the change from the previous stated year (absolute and relative)."""
-    paths = [query_or_422(check_cell_path, f) for f in figure] or ordered_cell_paths()
+    paths = list(params.figure) or ordered_cell_paths()
     filters: list[dict] = [{"bool": {"should": [{"term": {"meta.agency.kw": name}}, {"term": {"agency_key": name}}],
                                      "minimum_should_match": 1}},
                            {"exists": {"field": "meta.year"}}]
-    must_not = [] if include_superseded else [{"term": {"superseded": True}}]
+    must_not = [] if params.include_superseded else [{"term": {"superseded": True}}]
     res = es.search(index=get_settings().es_alias, size=200,
                     query={"bool": {"filter": filters, "must_not": must_not}},
                     sort=[{"meta.year": "asc"}, {"indexed_at": {"order": "desc", "unmapped_type": "date"}}],
