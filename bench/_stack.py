@@ -68,6 +68,7 @@ def bench_env(run_id: str | None = None, **extra: str) -> dict[str, str]:
         "NIANBAO_STORAGE_DIR": str(VAR / "storage" / run_id),
         "NIANBAO_INGEST_URL": f"http://127.0.0.1:{PORT_BASE}",
         "NIANBAO_QUEUE_SAMPLE_SECONDS": "5",
+        "NIANBAO_OPEN_ACCESS": "1",  # closed by default; the benchmarks' APIs listen on 127.0.0.1 only
         **extra,
     }
 

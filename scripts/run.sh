@@ -5,7 +5,9 @@
 #   scripts/run.sh status                   show what runs
 # Starting again while things run starts nothing twice (pidfiles in var/run/).
 # Environment: INGEST_PORT (8000), SEARCH_PORT (8001), REDIS_PORT (6379), ES_PORT (9200);
-# the NIANBAO_* settings default to match them.
+# the NIANBAO_* settings default to match them. The APIs listen on 127.0.0.1 only, and this local demo
+# opens the ingest API (NIANBAO_OPEN_ACCESS=1: uploads without an API key); NIANBAO_OPEN_ACCESS=0
+# scripts/run.sh keeps it closed like a deployment (the sample reports then go in with a temporary key).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,6 +21,8 @@ export NIANBAO_REDIS_URL="${NIANBAO_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
 export NIANBAO_ES_URL="${NIANBAO_ES_URL:-http://127.0.0.1:$ES_PORT}"
 export NIANBAO_INGEST_URL="${NIANBAO_INGEST_URL:-http://127.0.0.1:$INGEST_PORT}"
 export NIANBAO_SEARCH_URL="${NIANBAO_SEARCH_URL:-http://127.0.0.1:$SEARCH_PORT}"
+# Closed by default everywhere else; here only because the APIs below are bound to 127.0.0.1.
+export NIANBAO_OPEN_ACCESS="${NIANBAO_OPEN_ACCESS:-1}"
 
 RUN_DIR="$ROOT/var/run"
 LOG_DIR="$ROOT/var/log"
@@ -109,6 +113,28 @@ nianbao_cli() {
   fi
 }
 
+# open_access: whether NIANBAO_OPEN_ACCESS is on (the spellings pydantic reads as true).
+open_access() {
+  case "${NIANBAO_OPEN_ACCESS,,}" in 1|true|yes|on|t|y) return 0 ;; *) return 1 ;; esac
+}
+
+# load_samples: the sample reports through the ingest API; when it is closed and no NIANBAO_API_KEY is
+# set, with an ingest key made for this and revoked right after.
+load_samples() {
+  local key=""
+  if open_access || [[ -n "${NIANBAO_API_KEY:-}" ]]; then
+    nianbao_cli load-samples
+    return 0
+  fi
+  if ! key="$("$VENV/bin/nianbao" apikey create --name run.sh-samples --scope ingest 2>/dev/null)"; then
+    warn "无法创建临时 API 密钥，跳过示例" "could not create a temporary API key, samples skipped"
+    FAILED=1
+    return 0
+  fi
+  NIANBAO_API_KEY="$key" nianbao_cli load-samples
+  "$VENV/bin/nianbao" apikey revoke "$(cut -d_ -f2 <<<"$key")" >/dev/null || true
+}
+
 cmd_start() {
   local samples=1 arg stage
   for arg in "$@"; do
@@ -145,7 +171,7 @@ cmd_start() {
   # placing numbers by guess), through the queues, without waiting.
   nianbao_cli reprocess --outdated --no-wait || warn "旧记录重新解析未能排队；可稍后运行 nianbao reprocess --outdated" \
     "queueing the re-parse of older records failed; run nianbao reprocess --outdated later"
-  ((samples)) && nianbao_cli load-samples
+  ((samples)) && load_samples
 
   cat <<EOF
 
@@ -159,6 +185,22 @@ cmd_start() {
     停止 / stop                         scripts/run.sh stop
 
 EOF
+  if open_access; then
+    cat <<EOF
+  采集 API 已开放：只监听 127.0.0.1，本机上传和管理无需 API 密钥（NIANBAO_OPEN_ACCESS=1，仅供本机演示；
+  部署时不要设置，默认需要密钥：nianbao apikey create --name … --scope ingest）。
+  Ingest API open: listening on 127.0.0.1 only, uploads and admin need no API key on this machine
+  (NIANBAO_OPEN_ACCESS=1, for a local demo; leave it unset in a deployment, where keys are required
+  by default: nianbao apikey create --name … --scope ingest).
+
+EOF
+  else
+    cat <<EOF
+  采集 API 需要 API 密钥 / the ingest API requires API keys:
+    .venv/bin/nianbao apikey create --name 我的上传 --scope ingest    → NIANBAO_API_KEY=nbk_…
+
+EOF
+  fi
   if ((FAILED)); then
     die "部分组件未正常启动，见上方警告" "some parts did not start cleanly, see the warnings above"
   fi

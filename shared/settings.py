@@ -43,9 +43,11 @@ class Settings(BaseSettings):
     # per report by about a quarter at 50–80 uploads/s (docs/benchmarks.md §2).
     enqueue_linger_seconds: float = 0.5
     # --- access control (services/ingest/auth.py, docs/webhooks.md) ------------------------------
-    # Ingest and admin endpoints want an API key when this is true, or as soon as any key was ever
-    # created. False by default so a fresh local checkout (scripts/run.sh, the test stack) works
-    # without keys; deployments set NIANBAO_REQUIRE_API_KEY=1.
+    # Uploads and admin endpoints want an API key unless the operator opens them on purpose: closed by
+    # default, and the decision is this setting alone, never data in Redis (a lost Redis key cannot open
+    # the API). NIANBAO_OPEN_ACCESS=1 is for a local demo on 127.0.0.1 (scripts/run.sh, the test stack).
+    open_access: bool = False
+    # Kept for old deployments that set NIANBAO_REQUIRE_API_KEY=1: it forces keys even if open_access is on.
     require_api_key: bool = False
     api_key: str = ""                       # the key `nianbao ingest` sends (NIANBAO_API_KEY)
     rate_limit: str = "600/minute"          # per API key and per webhook source; `limits` notation; keys may override

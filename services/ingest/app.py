@@ -8,6 +8,7 @@ import redis
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from services.ingest.auth import keys_required
 from services.ingest.routers import admin, documents, health
 from services.ingest.deps import get_status_store, start_batcher, stop_batcher
 from services.ingest.webhooks import router as webhooks
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def lifespan(_: FastAPI):
+    if not keys_required():  # say it where operators look: an open API is a choice, never an accident
+        log.warning("访问已开放：上传与管理接口无需 API 密钥（NIANBAO_OPEN_ACCESS=1，仅限本机演示）/ "
+                    "open access: uploads and admin endpoints need no API key (NIANBAO_OPEN_ACCESS=1, local demo only)")
     try:
         ensure_index(client())
     except Exception as e:  # noqa: BLE001 — ingest must accept documents even while ES is down

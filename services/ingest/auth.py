@@ -4,8 +4,9 @@ A key reads `nbk_<key id>_<secret>`. Redis keeps, per key id, its name, scopes, 
 the SHA-256 of the whole key — never the key itself. The secret carries 256 random bits, so a fast hash
 is enough (no password stretching needed), and lookups go by hash, so no secret is ever compared.
 
-Keys are enforced when `require_api_key` is set, or as soon as any key was ever created (a marker
-outlives revocation): a fresh local setup works without keys, a configured one never silently opens.
+Closed by default: every upload and admin request needs a key unless the operator opened the API with
+the setting `open_access` (NIANBAO_OPEN_ACCESS=1, a local demo on 127.0.0.1). The decision is that setting
+alone, never data in Redis, so losing or flushing Redis cannot open a deployment.
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ Scope = Literal["ingest", "admin"]
 SCOPES: tuple[str, ...] = ("ingest", "admin")
 _KEYS = "nianbao:apikeys"            # hash: key id → ApiKey JSON
 _BY_HASH = "nianbao:apikey:sha256"   # hash: sha256(key) → key id
-_EVER = "nianbao:apikeys:ever"       # set once the first key is created; never removed
 PREFIX = "nbk_"
 
 
@@ -65,7 +65,6 @@ class KeyStore:
         with self.r.pipeline() as p:
             p.hset(_KEYS, key_id, rec.model_dump_json())
             p.hset(_BY_HASH, rec.sha256, key_id)
-            p.set(_EVER, "1")
             p.execute()
         return key, rec
 
@@ -91,8 +90,12 @@ class KeyStore:
         rec = ApiKey.model_validate_json(raw) if raw else None
         return rec if rec and rec.active else None
 
-    def enforced(self) -> bool:
-        return get_settings().require_api_key or bool(self.r.exists(_EVER))
+
+
+def keys_required() -> bool:
+    """Keys are required unless the operator opened access (the old NIANBAO_REQUIRE_API_KEY still closes it)."""
+    s = get_settings()
+    return s.require_api_key or not s.open_access
 
 
 def key_store() -> KeyStore:
@@ -113,10 +116,11 @@ def _unauthorized(zh: str, en: str) -> HTTPException:
 
 def require_scope(scope: Scope):
     """A FastAPI dependency: a valid, unrevoked key with `scope` (admin keys may also ingest),
-    within its rate limit. Returns the key record, or None in open (local development) mode."""
+    within its rate limit. Returns the key record, or None when access is open and no key was sent
+    (a key that is sent is checked even then: a wrong key is a mistake worth telling)."""
     def dep(request: Request, store: KeyStore = Depends(key_store)) -> ApiKey | None:
         key = presented_key(request)
-        if key is None and not store.enforced():
+        if key is None and not keys_required():
             return None
         if key is None:
             raise _unauthorized("缺少 API 密钥（Authorization: Bearer …）", "API key required (Authorization: Bearer …)")

@@ -161,4 +161,7 @@ def stack_env(tmp: Path) -> dict[str, str]:
         "NIANBAO_VISIBILITY_TIMEOUT": "30",  # short, so the crash tests see redelivery quickly
         "NIANBAO_TASK_TIME_LIMIT": "25",
         "NIANBAO_INGEST_URL": f"http://127.0.0.1:{INGEST_PORT}",
+        # The API is closed by default; tests that are not about keys open it (on 127.0.0.1 only).
+        # The key tests set "0" (tests/integration/test_webhooks.py, test_contract_ingest.py).
+        "NIANBAO_OPEN_ACCESS": "1",
     }

@@ -1,5 +1,5 @@
 """Issue 7 on the real stack: signed webhook deliveries (made by the `standardwebhooks` reference library),
-URL fetching from a real local server, API keys enforced (NIANBAO_REQUIRE_API_KEY=1), limits with clear
+URL fetching from a real local server, API keys required (closed by default: NIANBAO_OPEN_ACCESS=0), limits with clear
 answers (401/403/404/409/413/415/422/429)."""
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def wh(servers, tmp_path_factory):
         "faraway": {"secrets": SECRETS["faraway"], "allow_hosts": ["reports.example.gov.cn"], "allow_private": True},
     }
     (tmp / "sources.json").write_text(json.dumps(sources))
-    env = {**stack_env(tmp), "NIANBAO_REQUIRE_API_KEY": "1", "NIANBAO_WEBHOOK_SOURCES_FILE": str(tmp / "sources.json"),
+    env = {**stack_env(tmp), "NIANBAO_OPEN_ACCESS": "0", "NIANBAO_WEBHOOK_SOURCES_FILE": str(tmp / "sources.json"),
            "NIANBAO_FETCH_TIMEOUT_SECONDS": "2", "NIANBAO_MAX_UPLOAD_BYTES": str(MAX_UPLOAD)}
     redis.Redis.from_url(env["NIANBAO_REDIS_URL"]).flushdb()
     s = Stack(env=env)
@@ -258,6 +258,32 @@ def post_doc(stack: Stack, data: bytes, key: str | None = None, name: str = "r.t
                       headers={"Authorization": f"Bearer {key}"} if key else None, timeout=30)
 
 
+def refused_without_key(r: httpx.Response) -> bool:
+    return r.status_code == 401 and "缺少 API 密钥" in r.text and "API key required" in r.text
+
+
+def test_closed_by_default_with_no_key_anywhere(wh):
+    """No key was ever created and Redis holds nothing about keys (as after losing it): still closed."""
+    r_ = redis.Redis.from_url(wh.env["NIANBAO_REDIS_URL"])
+    assert r_.keys("nianbao:apikey*") == []
+    before = doc_count(wh)
+    assert refused_without_key(post_doc(wh, SEED + b"closed"))
+    assert refused_without_key(httpx.post(f"{wh.ingest_url}/api/v1/documents", files={"file": ("r.txt", SEED)},
+                                          timeout=30))
+    assert refused_without_key(httpx.get(f"{wh.ingest_url}/api/v1/admin/deadletters", timeout=10))
+    assert refused_without_key(httpx.post(f"{wh.ingest_url}/api/v1/admin/deadletters/{'0' * 64}/requeue",
+                                          timeout=10))
+    # webhooks as configured: an unsigned delivery is refused, an unconfigured source is unknown
+    body = json.dumps(text_payload("unsigned")).encode()
+    r = httpx.post(f"{wh.ingest_url}/api/v1/webhooks/gov", content=body, timeout=10,
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 401 and "webhook-signature" in r.text
+    assert httpx.post(f"{wh.ingest_url}/api/v1/webhooks/nobody", content=body, timeout=10).status_code == 404
+    assert doc_count(wh) == before
+    # reading stays public
+    assert httpx.get(f"{wh.ingest_url}/api/v1/documents/{'0' * 64}", timeout=10).status_code == 404
+
+
 def test_api_keys_enforced_with_scopes_and_revocation(wh):
     r = post_doc(wh, SEED + b"k0")
     assert r.status_code == 401 and "API 密钥" in r.text and "API key required" in r.text
@@ -306,3 +332,17 @@ def test_upload_of_unsupported_type_is_415(wh):
                    files={"file": ("scan.jpg", b"\xff\xd8\xff....", "application/octet-stream")},
                    headers={"Authorization": f"Bearer {key}"}, timeout=10)
     assert r.status_code == 415 and ".jpg" in r.text
+
+
+# Last in the module: it restarts the ingest API opened.
+def test_open_access_setting_opens_uploads_and_admin_only(wh):
+    wh.restart_api("ingest", NIANBAO_OPEN_ACCESS="1")
+    r = post_doc(wh, SEED + b"open")
+    assert r.status_code == 202, r.text
+    assert httpx.get(f"{wh.ingest_url}/api/v1/admin/deadletters", timeout=10).status_code == 200
+    assert httpx.post(f"{wh.ingest_url}/api/v1/admin/deadletters/{'0' * 64}/requeue", timeout=10).status_code == 404
+    # a key that is sent is still checked; webhooks still need their signature
+    assert post_doc(wh, SEED + b"open2", key="nbk_00000000_forged").status_code == 401
+    r = httpx.post(f"{wh.ingest_url}/api/v1/webhooks/gov", content=json.dumps(text_payload("open")).encode(),
+                   headers={"content-type": "application/json"}, timeout=10)
+    assert r.status_code == 401
