@@ -5,6 +5,7 @@ import hashlib
 
 from services.parse.normalize import normalize
 from services.parse.parser import parse
+from services.parse.parser.recognise import ensure_report
 from services.validate.rules import validate
 from shared.record import Record
 
@@ -14,5 +15,6 @@ def process_bytes(data: bytes, filename: str | None = None, content_type: str | 
     doc_id = hashlib.sha256(data).hexdigest()
     doc = normalize(data, doc_id, filename=filename, content_type=content_type, source_url=source_url)
     record = parse(doc)
+    ensure_report(record)  # not an annual report: ProcessingError not_a_report, as the parse worker
     record.findings = [*record.findings, *validate(record)]
     return record

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 
 class ProcessingError(Exception):
-    """A document that cannot be processed. `code` is stable for machines; the message is for people."""
+    """A document that cannot be processed. `code` is stable for machines; the message is for people.
+    `detail` ("中文 / English"), when given, follows the message after a colon: what exactly was wrong."""
 
-    def __init__(self, code: str, zh: str, en: str) -> None:
-        self.code, self.zh, self.en = code, zh, en
+    def __init__(self, code: str, zh: str, en: str, detail: str | None = None) -> None:
+        self.code, self.zh, self.en, self.detail = code, zh, en, detail
         super().__init__(self.message)
 
     @property
     def message(self) -> str:
-        return f"{self.zh} / {self.en}"
+        return f"{self.zh} / {self.en}" + (f": {self.detail}" if self.detail else "")
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

@@ -2,11 +2,16 @@
 document; shared/stage.py runs it over a batch and commits statuses and hand-offs together."""
 from __future__ import annotations
 
+import logging
+
 from services.parse.normalize import normalize
 from services.parse.parser import parse
+from services.parse.parser.recognise import refusal
 from shared.document import NormalizedDoc
 from shared.errors import ProcessingError
 from shared.stage import Batch, stage_task, status_store, storage
+
+log = logging.getLogger(__name__)
 
 
 @stage_task("normalize")
@@ -25,6 +30,28 @@ def normalize_document(doc_id: str, batch: Batch) -> None:
 def parse_document(doc_id: str, batch: Batch) -> None:
     doc = storage().get_model(doc_id, "normalized", NormalizedDoc)
     record = parse(doc)
+    # Kept even when refused: its parser_version tells `nianbao reprocess --outdated` that this parser
+    # already judged it (retried after an upgrade, not at every start), and it shows what was found.
     storage().put_model(doc_id, "parsed", record)
+    refused = refusal(record)
+    if refused is not None:
+        _forget(doc_id)
+        raise refused  # failed with not_a_report; the raw bytes stay stored
     batch.advance(doc_id, "parsed")
     batch.hand_on("validate", doc_id)
+
+
+def _forget(doc_id: str) -> None:
+    """A document an older parser took for a report (reprocessed after an upgrade) and this one refuses:
+    its validated record goes, and so does its search entry. Only a document validated before can be
+    in the index, so a new upload never costs an Elasticsearch request here."""
+    stale = storage().artifact_path(doc_id, "validated")
+    if not stale.exists():
+        return
+    from shared.es_index import client
+    from shared.settings import get_settings
+    # delete_by_query rather than delete: during `nianbao reindex` the alias names two indices
+    client().delete_by_query(index=get_settings().es_alias, query={"ids": {"values": [doc_id]}},
+                             refresh=True, conflicts="proceed", ignore_unavailable=True)
+    stale.unlink(missing_ok=True)
+    log.info("document %s is not an annual report: removed from the index", doc_id)
