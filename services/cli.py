@@ -94,7 +94,8 @@ def judge(record) -> dict:
             "province": meta.region.province, "city": meta.region.city, "level": meta.level}
 
 
-_MARK = {"clean": "✓", "flagged": "!", "unreadable": "✗"}
+_MARK = {"clean": "✓", "flagged": "!", "unreadable": "✗", "not_a_report": "✗"}
+NOT_A_REPORT = "not_a_report"  # services/parse/parser/recognise.py CODE (not imported here: keeps --help fast)
 
 
 @app.command()
@@ -102,7 +103,8 @@ def check(paths: list[Path] = typer.Argument(..., exists=True, readable=True, he
           json_out: Path = typer.Option(None, "--json", help="also write each report's result here (JSON)"),
           strict: bool = typer.Option(False, help="exit 1 unless every report is clean")) -> None:
     """How a folder of reports reads: one line per report (file, agency, year, read-quality grade, the
-    error and warning rule ids) and a summary of clean / flagged / unreadable reports."""
+    error and warning rule ids) and a summary of clean / flagged / unreadable reports, and of documents
+    refused as not annual reports (not_a_report: the workers fail them and never index them)."""
     from services.pipeline import process_bytes
     from shared.errors import ProcessingError
     files = _report_files(paths)
@@ -111,18 +113,25 @@ def check(paths: list[Path] = typer.Argument(..., exists=True, readable=True, he
         try:
             r = judge(process_bytes(file.read_bytes(), filename=file.name))
         except ProcessingError as e:
-            r = {"verdict": "unreadable", "agency": None, "year": None, "grade": None,
-                 "rules": [], "missing_meta": [], "error": e.as_dict().get("code") or str(e)}
+            # Refused as not a report (services/parse/parser/recognise.py): the workers fail it the same way
+            r = {"verdict": "not_a_report" if e.code == NOT_A_REPORT else "unreadable", "agency": None,
+                 "year": None, "grade": None, "rules": [], "missing_meta": [], "error": e.code or str(e),
+                 "message": e.message}
         r["file"] = str(file)
         results.append(r)
         rules = ",".join(r["rules"]) or "-"
         extra = f" (无 / no {'+'.join(r['missing_meta'])})" if r.get("missing_meta") else ""
         extra += f" [{r['error']}]" if r.get("error") else ""
+        extra += f" {r['message']}" if r["verdict"] == "not_a_report" else ""
         tqdm.write(f"{_MARK[r['verdict']]} {r['verdict']:<10} {file}\t{r['agency'] or '-'}\t{r['year'] or '-'}\t"
                    f"{r['grade'] or '-'}\t{rules}{extra}", file=sys.stdout)
-    n = {v: sum(r["verdict"] == v for r in results) for v in ("clean", "flagged", "unreadable")}
-    typer.echo(f"报告 {len(results)} 份：无误 {n['clean']}，已标记 {n['flagged']}，无法读取 {n['unreadable']} / "
-               f"reports {len(results)}: clean {n['clean']}, flagged {n['flagged']}, unreadable {n['unreadable']}")
+    n = {v: sum(r["verdict"] == v for r in results) for v in _MARK}
+    # "not a report" is named only when there is one, so the usual summary line stays as it was
+    refused_zh = f"，不是年报 {n['not_a_report']}" if n["not_a_report"] else ""
+    refused_en = f", not a report {n['not_a_report']}" if n["not_a_report"] else ""
+    typer.echo(f"报告 {len(results)} 份：无误 {n['clean']}，已标记 {n['flagged']}，无法读取 {n['unreadable']}{refused_zh} / "
+               f"reports {len(results)}: clean {n['clean']}, flagged {n['flagged']}, unreadable {n['unreadable']}"
+               f"{refused_en}")
     if json_out:
         json_out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     if strict and n["clean"] < len(results):

@@ -24,7 +24,7 @@ def folder(tmp_path: Path) -> Path:
     shutil.copy(FILES[0], d)
     shutil.copy(FILES[1], d / "sub")
     shutil.copy(FILES[2], d)
-    (d / "notes.txt").write_text("这不是一份年报。\n", encoding="utf-8")  # nothing to read in it
+    (d / "notes.txt").write_text("这不是一份年报。\n", encoding="utf-8")  # not a report: refused
     (d / "manifest.json").write_text("[]", encoding="utf-8")             # not a report: skipped
     (d / ".hidden.txt").write_text("x", encoding="utf-8")                # hidden: skipped
     return d
@@ -44,13 +44,12 @@ def test_check_prints_a_line_per_report_and_a_summary(folder: Path, tmp_path: Pa
     assert set(by_file) == {"2019_pingtan_jjf.txt", "2022_pingtan_gaj.txt", "000_642ff1a02613d8d6.txt", "notes.txt"}
     jjf = by_file["2019_pingtan_jjf.txt"].split("\t")
     assert jjf[0].startswith("✓ clean") and jjf[1:4] == ["平潭综合实验区经济发展局", "2019", "complete"]
-    assert by_file["notes.txt"].startswith("✗ unreadable")
-    assert "MISSING_TABLE" in by_file["notes.txt"]
+    assert by_file["notes.txt"].startswith("✗ not_a_report") and "[not_a_report]" in by_file["notes.txt"]
     results = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
-    n = {v: sum(r["verdict"] == v for r in results) for v in ("clean", "flagged", "unreadable")}
-    assert n["unreadable"] == 1 and n["clean"] >= 2 and sum(n.values()) == 4
-    assert summary == (f"报告 4 份：无误 {n['clean']}，已标记 {n['flagged']}，无法读取 {n['unreadable']} / "
-                       f"reports 4: clean {n['clean']}, flagged {n['flagged']}, unreadable {n['unreadable']}")
+    n = {v: sum(r["verdict"] == v for r in results) for v in ("clean", "flagged", "unreadable", "not_a_report")}
+    assert n["not_a_report"] == 1 and n["unreadable"] == 0 and n["clean"] >= 2 and sum(n.values()) == 4
+    assert summary == (f"报告 4 份：无误 {n['clean']}，已标记 {n['flagged']}，无法读取 0，不是年报 1 / "
+                       f"reports 4: clean {n['clean']}, flagged {n['flagged']}, unreadable 0, not a report 1")
 
 
 def test_parse_summary_is_check_and_strict_fails_on_anything_not_clean(folder: Path):
