@@ -48,10 +48,11 @@ def _forget(doc_id: str) -> None:
     stale = storage().artifact_path(doc_id, "validated")
     if not stale.exists():
         return
-    from shared.es_index import client
+    from shared.es_index import alias_indices, client
     from shared.settings import get_settings
-    # delete_by_query rather than delete: during `nianbao reindex` the alias names two indices
-    client().delete_by_query(index=get_settings().es_alias, query={"ids": {"values": [doc_id]}},
-                             refresh=True, conflicts="proceed", ignore_unavailable=True)
+    es = client()
+    # each index behind the alias (two during `nianbao reindex`); a delete through an alias needs one
+    for index in alias_indices(es, get_settings().es_alias):
+        es.options(ignore_status=404).delete(index=index, id=doc_id, refresh=True)
     stale.unlink(missing_ok=True)
     log.info("document %s is not an annual report: removed from the index", doc_id)
