@@ -44,3 +44,13 @@ def test_random_binary_fails_with_reason_and_workers_survive(stack):
 def test_multipart_without_file_field_is_422(stack):
     r = httpx.post(f"{stack.ingest_url}/api/v1/documents", files={"other": ("a.txt", b"abc")}, timeout=10)
     assert r.status_code == 422
+
+
+def test_json_is_not_a_report(stack):
+    """Structured data is read as text, then refused: failed with not_a_report, never indexed."""
+    r = post(stack, '{"reports": [{"title": "2021年年报", "year": 2021}]}'.encode(), name="list.json")
+    assert r.status_code == 202
+    st = wait_status(stack, r.json()["id"])
+    assert st["status"] == "failed" and st["error"]["code"] == "not_a_report", st
+    assert st["error"]["message"].startswith("不是政府信息公开工作年度报告 / not an annual report")
+    assert httpx.get(f"{stack.search_url}/api/v1/reports/{st['id']}", timeout=30).status_code == 404

@@ -1,7 +1,9 @@
 """A corpus of bad input made here (empty, random bytes, truncated PDF, a DOCX zip bomb, HTML nested 100k
 deep, a 1 GB Content-Length claim, a wrong declared encoding, a report with a table missing): every item
-gets a clear error (4xx, or status `failed` with a Chinese / English reason) or is indexed with findings;
-the workers stay alive and their memory stays bounded (peak RSS read from /proc)."""
+gets a clear error (4xx, or status `failed` with a Chinese / English reason) or, when it is a report, is
+indexed with findings — what is not a report (the deep HTML: one phrase, no body, year nor table) fails
+with not_a_report and is never indexed; the workers stay alive and their memory stays bounded (peak RSS
+read from /proc)."""
 from __future__ import annotations
 
 import http.client
@@ -133,10 +135,29 @@ def test_one_gigabyte_claim_is_413_without_reading(stack):
     conn.close()
 
 
+# What each item ends as: failed with this code, or indexed (a report, its figures read).
+OUTCOME = {"random": "binary", "truncated_pdf": "corrupt_pdf", "docx_bomb": "too_large",
+           "nested_html": "not_a_report", "wrong_encoding": "indexed"}
+
+
 @pytest.mark.parametrize("item", ["random", "truncated_pdf", "docx_bomb", "nested_html", "wrong_encoding"])
 def test_bad_item_gets_a_clear_answer(stack, corpus, item):
     data, name, ctype = corpus[item]
-    assert_clear(stack, post(stack, data, name, ctype))
+    st = assert_clear(stack, post(stack, data, name, ctype))
+    assert st is not None
+    want = OUTCOME[item]
+    assert (st["status"] if want == "indexed" else st["error"]["code"]) == want, st
+    if want != "indexed":  # a failed document is not searchable
+        rep = httpx.get(f"{stack.search_url}/api/v1/reports/{st['id']}", timeout=30)
+        assert rep.status_code == 404, rep.text
+
+
+def test_a_page_that_only_names_the_report_kind_is_not_a_report(stack, corpus):
+    data, name, ctype = corpus["nested_html"]
+    st = assert_clear(stack, post(stack, data, name, ctype))  # same bytes: the same document
+    assert st is not None and st["status"] == "failed" and st["error"]["stage"] == "parse"
+    msg = st["error"]["message"]
+    assert msg.startswith("不是政府信息公开工作年度报告 / not an annual report: ") and "政府信息公开工作年度报告" in msg[20:]
 
 
 def test_report_with_a_table_missing_is_indexed_with_findings(stack):
