@@ -348,3 +348,32 @@ def test_elasticsearch_down_is_503_with_retry_after():
         assert httpx.get(url + "/api/v1/schema", timeout=30).status_code == 200
         assert httpx.get(url + "/", timeout=30).status_code == 200
         assert httpx.get(url + "/api/v1/search", params={"size": 1000}, timeout=30).status_code == 422
+
+
+def test_elasticsearch_recovering_is_503(servers):
+    """A real Elasticsearch whose index has no shard it can search (the state while a node restarts and
+    recovers: here an index whose only shard may be allocated to no node) answers 503; so do we."""
+    import uuid
+
+    import httpx
+
+    from shared.es_index import MAPPING_VERSION, client
+    from tests.integration.dead_es import search_api
+    from tests.integration.stack import ES_PORT
+
+    es_url = f"http://127.0.0.1:{ES_PORT}"
+    es = client(es_url)
+    alias = f"nianbao-test-unassigned-{uuid.uuid4().hex[:8]}"
+    index = f"{alias}-v{MAPPING_VERSION}"
+    es.indices.create(index=index, aliases={alias: {}}, wait_for_active_shards="0",
+                      settings={"number_of_shards": 1, "number_of_replicas": 0,
+                                "index.routing.allocation.require._name": "no-such-node"})
+    try:
+        with search_api(NIANBAO_ES_URL=es_url, NIANBAO_ES_ALIAS=alias) as url:
+            for path in NEEDS_ES:
+                r = httpx.get(url + path, timeout=60)
+                assert r.status_code == 503, (path, r.status_code, r.text[:300])
+                assert int(r.headers["Retry-After"]) > 0, path
+                assert r.json() == {"detail": UNAVAILABLE}, path
+    finally:
+        es.indices.delete(index=index)
