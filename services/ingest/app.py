@@ -6,11 +6,13 @@ from contextlib import asynccontextmanager
 
 import redis
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from services.ingest.auth import keys_required
 from services.ingest.routers import admin, documents, health
 from services.ingest.deps import get_status_store, start_batcher, stop_batcher
+from services.ingest.openapi import validation_problem
 from services.ingest.webhooks import router as webhooks
 from services.reprocess import OrphanSweeper
 from shared.es_index import client, ensure_index
@@ -52,6 +54,7 @@ app.include_router(documents.router)
 app.include_router(health.router)
 app.include_router(admin.router)
 app.include_router(webhooks.router)
+app.add_exception_handler(RequestValidationError, validation_problem)  # 422s in the declared Problem shape
 
 
 @app.exception_handler(redis.RedisError)

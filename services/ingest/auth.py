@@ -16,7 +16,8 @@ import secrets
 from typing import Literal
 
 import redis
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, Field
 
 from services.ingest.deps import get_status_store
@@ -114,11 +115,18 @@ def _unauthorized(zh: str, en: str) -> HTTPException:
     return HTTPException(401, f"{zh} / {en}", headers={"WWW-Authenticate": "Bearer"})
 
 
+# Declared for the OpenAPI document (security schemes on the protected routes); the key itself is read
+# by presented_key, so either header works and a missing one is answered by us, bilingually.
+_BEARER = HTTPBearer(auto_error=False, description="Authorization: Bearer nbk_…")
+_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: nbk_…")
+
+
 def require_scope(scope: Scope):
     """A FastAPI dependency: a valid, unrevoked key with `scope` (admin keys may also ingest),
     within its rate limit. Returns the key record, or None when access is open and no key was sent
     (a key that is sent is checked even then: a wrong key is a mistake worth telling)."""
-    def dep(request: Request, store: KeyStore = Depends(key_store)) -> ApiKey | None:
+    def dep(request: Request, store: KeyStore = Depends(key_store),
+            _bearer=Security(_BEARER), _header=Security(_HEADER)) -> ApiKey | None:
         key = presented_key(request)
         if key is None and not keys_required():
             return None

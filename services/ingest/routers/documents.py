@@ -1,9 +1,8 @@
 """POST /api/v1/documents (multipart file or raw body) and GET /api/v1/documents/{id}."""
 from __future__ import annotations
 
-import re
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -11,19 +10,39 @@ from services.ingest.accept import Accepted, EnqueueError, accept_bytes
 from services.ingest.auth import ApiKey, require_scope
 from services.ingest.limits import check_type, problem, read_body, too_large
 from services.ingest.deps import get_enqueue, get_status_store, get_storage
+from services.ingest.openapi import responses
 from shared.settings import get_settings
 from shared.status import DocumentStatus, StatusStore
 from shared.storage import Storage
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
-_ID = re.compile(r"^[0-9a-f]{64}$")
+ID_PATTERN = r"^[0-9a-f]{64}$"  # a document id is the SHA-256 of its bytes
+_MAX_URL = 2048
+_FORM_FIELDS = frozenset({"file", "source_url"})
+
+# The body is read raw (streamed, capped, sniffed), so its shapes are declared for the docs and the
+# contract tests only: a multipart `file`, or the document's bytes as the whole body.
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "additionalProperties": False,
+        # OpenAPI 3.1's spelling of a binary part. Which formats we read (TXT, HTML, PDF, DOCX) is beyond
+        # JSON Schema: a declared type or extension we cannot read (images, archives, .doc …) is a 415.
+        "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream", "minLength": 1,
+                                "description": "年报文件（TXT、HTML、PDF、DOCX；图片、压缩包等为 415）/ "
+                                               "the report file (TXT, HTML, PDF, DOCX; images, archives … are 415)"},
+                       "source_url": {"type": "string", "maxLength": _MAX_URL,
+                                      "description": "发布地址 / where the report is published"}}}},
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary", "minLength": 1}},
+    "text/plain": {"schema": {"type": "string", "minLength": 1}},
+}}}
 
 
-@router.post("", status_code=202, response_model=Accepted,
+@router.post("", status_code=202, response_model=Accepted, openapi_extra=_UPLOAD_BODY,
+             responses=responses(401, 403, 413, 415, 422, 429, 503),
              summary="提交一份年报 / submit a report (multipart `file`, or the raw bytes as the body)")
 async def submit(request: Request,
-                 filename: str | None = Query(None, max_length=512),
-                 source_url: str | None = Query(None, max_length=2048),
+                 filename: str | None = Query(None, max_length=512, description="文件名 / file name"),
+                 source_url: str | None = Query(None, max_length=_MAX_URL, description="发布地址 / where it is published"),
                  storage: Storage = Depends(get_storage),
                  statuses: StatusStore = Depends(get_status_store),
                  send=Depends(get_enqueue),
@@ -38,13 +57,20 @@ async def submit(request: Request,
             form = await form_req.form(max_files=1, max_fields=10)
         except Exception:  # noqa: BLE001
             raise problem(422, "无法解析 multipart 请求", "malformed multipart body")
+        unknown = sorted({k for k, _ in form.multi_items()} - _FORM_FIELDS)
+        if unknown:  # declared `additionalProperties: false`: a misspelt field is said, not silently dropped
+            raise problem(422, f"未知的 multipart 字段 {unknown[0]!r}（只接受 file、source_url）",
+                          f"unknown multipart field {unknown[0]!r} (only file, source_url)")
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise problem(422, "缺少文件字段 `file`", "missing multipart field `file`")
         data = await upload.read()
         filename = filename or upload.filename
         ctype = upload.content_type or None
-        source_url = source_url or (form.get("source_url") if isinstance(form.get("source_url"), str) else None)
+        form_url = form.get("source_url")
+        if isinstance(form_url, str) and len(form_url) > _MAX_URL:  # the same limit as the query parameter
+            raise problem(422, f"source_url 超过 {_MAX_URL} 个字符", f"source_url longer than {_MAX_URL} characters")
+        source_url = source_url or (form_url if isinstance(form_url, str) else None)
     else:
         data = await read_body(request, limit)
         ctype = ctype or None
@@ -76,10 +102,10 @@ def _replay(body: bytes):
     return receive
 
 
-@router.get("/{doc_id}", response_model=DocumentStatus, summary="处理状态 / processing status")
-def get_status(doc_id: str, statuses: StatusStore = Depends(get_status_store)) -> DocumentStatus:
-    if not _ID.match(doc_id):
-        raise problem(404, "文档编号格式不正确", "not a document id")
+@router.get("/{doc_id}", response_model=DocumentStatus, responses=responses(404, 422, 503),
+            summary="处理状态 / processing status")
+def get_status(doc_id: str = Path(..., pattern=ID_PATTERN, description="文档编号（SHA-256）/ document id (SHA-256)"),
+               statuses: StatusStore = Depends(get_status_store)) -> DocumentStatus:
     st = statuses.get(doc_id)
     if st is None:
         raise problem(404, "未找到该文档", "document not found")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.ingest.deps import get_status_store
 from shared.celery_app import STAGE_QUEUES
@@ -12,7 +13,25 @@ from shared.es_index import client
 router = APIRouter(prefix="/api/v1", tags=["health"])
 
 
-@router.get("/health", summary="系统健康状况 / health of Redis, Elasticsearch and workers")
+class Component(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    ok: bool
+    status: str | None = Field(None, description="Elasticsearch: green / yellow / red")
+    error: str | None = None
+
+
+class Health(BaseModel):
+    ok: bool = Field(description="全部正常：Redis、Elasticsearch、每个阶段都有 worker / all up: Redis, Elasticsearch, a worker per stage")
+    redis: Component
+    elasticsearch: Component
+    queues: dict[str, int] = Field(description="每个阶段队列的积压 / backlog per stage queue")
+    workers: dict[str, list[str]] = Field(description="队列 → 消费它的 worker / queue → workers consuming it")
+    workers_error: str | None = None
+
+
+@router.get("/health", response_model=Health,
+            responses={503: {"model": Health, "description": "有组件不可用（同样的内容）/ a component is down (same body)"}},
+            summary="系统健康状况 / health of Redis, Elasticsearch and workers")
 def health():
     out: dict = {"redis": {"ok": False}, "elasticsearch": {"ok": False}, "queues": {}, "workers": {}}
     r = get_status_store().r

@@ -17,7 +17,8 @@ from services.ingest.limits import check_rate, check_type, problem, read_body, t
 from services.ingest.webhooks.idempotency import Seen
 from services.ingest.webhooks.payload import Delivery, DocumentPayload, WebhookAccepted
 from services.ingest.webhooks.signature import SignatureError, verify
-from services.ingest.webhooks.sources import WebhookSource, load_sources
+from services.ingest.openapi import responses
+from services.ingest.webhooks.sources import SOURCE_NAME, WebhookSource, load_sources
 from shared.settings import get_settings
 from shared.status import StatusStore
 from shared.storage import Storage
@@ -25,14 +26,13 @@ from shared.storage import Storage
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-_RESPONSES = {401: {"description": "签名无效、缺少签名头或时间戳过期 / bad signature, missing headers or stale timestamp"},
-              404: {"description": "未配置的来源 / unknown source"},
-              409: {"description": "同一 webhook-id 对应不同内容，或正在处理 / webhook-id reused or in progress"},
-              413: {"description": "文件过大 / payload too large"},
-              415: {"description": "不支持的文件类型 / unsupported type"},
-              422: {"description": "载荷格式错误或 URL 不允许 / malformed payload or URL refused"},
-              429: {"description": "请求过于频繁 / rate limited"},
-              502: {"description": "抓取 URL 失败 / fetching the URL failed"}}
+_RESPONSES = {
+    200: {"model": WebhookAccepted, "description": "重复投递：第一次的回答 / a redelivery: the first answer, `duplicate` true"},
+    **responses(401, 404, 409, 413, 415, 422, 429, 502, 503, 504,
+                s401="签名无效、缺少签名头或时间戳过期 / bad signature, missing headers or stale timestamp",
+                s404="未配置的来源 / unknown source",
+                s422="载荷格式错误或 URL 不允许 / malformed payload or URL refused",
+                s503="来源配置无法读取或队列暂不可用 / sources configuration unreadable or queue unavailable")}
 
 
 def _source(name: str) -> WebhookSource:
@@ -54,7 +54,8 @@ _OPENAPI = {
         "type": "object", "required": ["data"],
         "properties": {"type": {"type": "string", "default": "report.published"}, "timestamp": {"type": "string"},
                        "data": DocumentPayload.model_json_schema()}}}}},
-    "parameters": [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}, "description": d}
+    # Required: without them the delivery is refused (401) before anything else is read.
+    "parameters": [{"name": h, "in": "header", "required": True, "schema": {"type": "string"}, "description": d}
                    for h, d in (("webhook-id", "投递编号 / delivery id (idempotency key)"),
                                 ("webhook-timestamp", "Unix 秒 / Unix seconds"),
                                 ("webhook-signature", "v1,<base64 HMAC-SHA256>（可多个，空格分隔 / space-separated）"))],
@@ -64,7 +65,7 @@ _OPENAPI = {
 @router.post("/{source}", status_code=202, response_model=WebhookAccepted, responses=_RESPONSES,
              openapi_extra=_OPENAPI,
              summary="Webhook 投递一份年报 / a signed webhook delivery of one report (Standard Webhooks)")
-async def receive(request: Request, source: str = Path(..., max_length=64),
+async def receive(request: Request, source: str = Path(..., pattern=SOURCE_NAME, description="来源名 / source name"),
                   storage: Storage = Depends(get_storage),
                   statuses: StatusStore = Depends(get_status_store)):
     s = get_settings()

@@ -10,7 +10,7 @@ from threading import Lock
 
 from pydantic import BaseModel, Field, RootModel, field_validator
 
-_SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
 class WebhookSource(BaseModel):
@@ -35,7 +35,7 @@ class Sources(RootModel[dict[str, WebhookSource]]):
     def _names(cls, v: dict[str, WebhookSource]) -> dict[str, WebhookSource]:
         import re
         for name in v:
-            if not re.match(_SOURCE_NAME, name):
+            if not re.match(SOURCE_NAME, name):
                 raise ValueError(f"bad source name {name!r}")
         return v
 
