@@ -75,10 +75,10 @@ def main(
     finally:
         stack.stop()
     sent = len(docs) - 20
-    from services.reprocess import _ids_of_message
+    from shared.messages import ids_of_message
     time.sleep(1)  # the API's enqueue batcher sends what it holds on shutdown
     messages = store.r.lrange("normalize", 0, -1)
-    queued = len(set().union(*(_ids_of_message(m) for m in messages))) if messages else 0
+    queued = len(set().union(*(ids_of_message(m) for m in messages))) if messages else 0
     print(f"\n{sent} documents ({sum(len(d) for *_, d in docs[20:]) / sent / 1024:.1f} KiB avg), {clients} clients, "
           f"{api_workers} API process(es): {dt:.1f}s = {codes[202] / dt:.0f} accepted documents/s; "
           f"responses {dict(codes)}")

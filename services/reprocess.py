@@ -9,11 +9,7 @@ points the alias at it only when every document reached it: search never sees a 
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,8 +23,8 @@ from packaging.version import InvalidVersion, Version
 
 from services.ingest.accept import enqueue
 from shared.celery_app import STAGE_QUEUES
-from shared.celery_app import app as celery_app
 from shared.es_index import alias_indices, create_next_index, swap_alias
+from shared.messages import ids_of_message, send_next
 from shared.settings import get_settings
 from shared.status import DocumentStatus, StatusStore
 from shared.storage import Storage
@@ -119,7 +115,7 @@ def live_ids(es: Elasticsearch, alias: str) -> list[str]:
 
 
 def _send_index(doc_id: str, target: str) -> None:
-    celery_app.send_task("nianbao.index", args=[doc_id], kwargs={"cascade": False, "target": target}, queue="index")
+    send_next("index", [doc_id], cascade=False, target=target)
 
 
 def _ids_in(es: Elasticsearch, index: str, ids: list[str]) -> set[str]:
@@ -173,7 +169,6 @@ def reindex(es: Elasticsearch, storage: Storage, progress: Progress, timeout: fl
 # not enqueue it), no message is left anywhere. The status and the stored artifacts say where such a
 # document stands, so it is sent on again. Stages are idempotent: a rare extra message only costs work.
 NEXT_STAGE = {"queued": "normalize", "normalized": "parse", "parsed": "validate", "validated": "index"}
-_ID_RX = re.compile(r"[0-9a-f]{64}")
 _SUSPECTS = "nianbao:orphans:suspects"   # id → status signature seen orphaned on the previous sweep
 _LOCK = "nianbao:orphans:lock"
 
@@ -186,29 +181,10 @@ def ids_in_flight(r: redis.Redis) -> set[str]:
         for key in r.scan_iter(match=f"{q}*"):  # priority levels live in suffixed keys
             if r.type(key) == "list":
                 for raw in r.lrange(key, 0, -1):
-                    found.update(_ids_of_message(raw))
+                    found.update(ids_of_message(raw))
     for raw in r.hvals("unacked"):
-        found.update(_ids_of_message(raw))
+        found.update(ids_of_message(raw))
     return found
-
-
-def _ids_of_message(raw: str | bytes) -> set[str]:
-    """The ids a queued kombu message names. The task arguments are in its base64 body (the headers'
-    `argsrepr` is cut short for a batch of many ids); the raw text is searched too, for other shapes."""
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    ids = set(_ID_RX.findall(raw))
-    try:
-        msg = json.loads(raw)
-        if isinstance(msg, list):  # the `unacked` hash holds [message, exchange, routing key]
-            msg = msg[0]
-        body = msg.get("body", "")
-        if msg.get("properties", {}).get("body_encoding") == "base64":
-            body = base64.b64decode(body).decode("utf-8", "replace")
-        ids.update(_ID_RX.findall(body))
-    except (ValueError, AttributeError, TypeError, IndexError, binascii.Error):
-        pass
-    return ids
 
 
 def _ts(iso: str) -> float:
@@ -238,7 +214,7 @@ def sweep_orphans(statuses: StatusStore, min_age: float, lock_seconds: int = 5) 
                 continue
             sig = f"{st.status}|{last}"
             if previous.get(doc_id) == sig:
-                celery_app.send_task(f"nianbao.{NEXT_STAGE[st.status]}", args=[doc_id], queue=NEXT_STAGE[st.status])
+                send_next(NEXT_STAGE[st.status], [doc_id])
                 sent.append(doc_id)
             else:
                 suspects[doc_id] = sig

@@ -27,7 +27,11 @@ app.conf.update(
     task_ignore_result=True,              # status lives in Redis hashes (shared.status), not results
     task_time_limit=_s.task_time_limit,
     task_soft_time_limit=max(1, _s.task_time_limit - 5),
-    broker_transport_options={"visibility_timeout": _s.visibility_timeout},
+    # A dead worker's unacknowledged messages are handed out again once older than the visibility
+    # timeout; kombu looks for them every interval × throttle seconds (default 10 × 10): every 5 s here,
+    # so a killed worker's batch runs again within ~35 s, not minutes.
+    broker_transport_options={"visibility_timeout": _s.visibility_timeout, "unacked_restore_interval": 5,
+                              "unacked_restore_throttle": 1, "unacked_mutex_expire": _s.visibility_timeout},
     broker_connection_retry_on_startup=True,
     task_serializer="json",
     accept_content=["json"],

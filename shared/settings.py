@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +29,15 @@ class Settings(BaseSettings):
     ingest_url: str = "http://127.0.0.1:8000"
     search_url: str = "http://127.0.0.1:8001"
     # Celery at-least-once: a task is acknowledged after it finishes; a message whose worker died is
-    # redelivered after the visibility timeout, which must exceed the longest task (hard time limit).
-    task_time_limit: int = 120
-    visibility_timeout: int = 300
-    index_max_retries: int = 12        # Elasticsearch/Redis unavailable: exponential backoff with jitter
-    retry_backoff_max: int = 60
+    # redelivered after the visibility timeout — so a killed worker's batch runs again within ~30 s. The
+    # timeout must exceed the longest task (the hard time limit: a batch is split into single documents
+    # when it hits the soft one) and the longest retry countdown (a retry waits, unacknowledged, in a
+    # worker): otherwise a message still in hand would be handed out twice. Checked below.
+    task_time_limit: int = 25
+    visibility_timeout: int = 30
+    index_max_retries: int = 40        # Elasticsearch/Redis unavailable: ≈ 5 min of retries on average
+    retry_backoff_max: int = 15        # exponential backoff with full jitter, capped
+    broker_wait_seconds: float = 10.0  # a batch ready to commit waits this long for Redis in place
     public_search: bool = True
     # Fault injection for the crash tests only: "parse=3" makes the parse stage sleep 3 s before
     # working, so a test can SIGKILL a worker while it holds a task. Empty in every deployment.
@@ -73,6 +78,14 @@ class Settings(BaseSettings):
     events_retention_days: int = 30           # older daily indices are deleted (0 = keep forever)
     queue_sample_seconds: float = 15.0        # queue-depth samples written by the ingest API (0 = off)
     kibana_url: str = "http://127.0.0.1:5601"
+
+    @model_validator(mode="after")
+    def _redelivery_after_work(self) -> Settings:
+        if not self.visibility_timeout > max(self.task_time_limit, self.retry_backoff_max):
+            raise ValueError(
+                f"NIANBAO_VISIBILITY_TIMEOUT ({self.visibility_timeout}) 必须大于任务时限与最长重试间隔 / must exceed "
+                f"the task time limit ({self.task_time_limit}) and the longest retry countdown ({self.retry_backoff_max})")
+        return self
 
 
 @lru_cache

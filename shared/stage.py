@@ -10,15 +10,17 @@ instead of once per document (bench/pipeline.py); the work itself stays per docu
 Re-running a task gives the same result (idempotent), so redelivery after a lost worker is harmless.
 A `ProcessingError` means that document itself is bad: its status becomes `failed` with that message
 and the rest of the batch carries on; a bug in one document's processing dead-letters that document
-only. Unavailable Redis/Elasticsearch is retried for the whole batch with exponential backoff and
-jitter; after the last retry the batch's ids go to the dead-letter list.
+only. Unavailable Redis/Elasticsearch is retried for the whole batch by Celery's own machinery
+(`StageTask`: autoretry with exponential backoff and full jitter); a moment's Redis outage while the
+batch commits is waited out in place. After the last retry the batch's ids go to the dead-letter list.
+A worker that dies mid-batch leaves its message unacknowledged; Redis hands it out again after the
+visibility timeout (30 s, shared/celery_app.py).
 """
 from __future__ import annotations
 
 import functools
 import json
 import logging
-import random
 import socket
 import time
 from collections import defaultdict
@@ -28,15 +30,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from celery.exceptions import SoftTimeLimitExceeded
+from celery import Task
+from celery.exceptions import Reject, SoftTimeLimitExceeded
 from elasticsearch import ApiError as ESApiError
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import ConnectionTimeout, TransportError
 from kombu.exceptions import OperationalError as KombuOperationalError
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from shared.celery_app import app
 from shared.errors import ProcessingError, ServiceBusy
 from shared.events import emit_event
+from shared.messages import MAX_BATCH, Item, items_of, send_next
 from shared.settings import get_settings
 from shared.status import Status, StatusStore
 from shared.storage import Storage
@@ -65,29 +70,6 @@ def storage() -> Storage:
     if _storage is None:
         _storage = Storage(get_settings().storage_dir)
     return _storage
-
-
-# --- messages --------------------------------------------------------------------------------------
-# A task's first argument is a list of items, each a document id or {"id": …, **options} (options such
-# as `cascade` differ per document); older messages and simple callers send one id as a string.
-Item = dict[str, Any]
-
-
-def items_of(arg: str | list, options: dict[str, Any]) -> list[Item]:
-    """The batch of a message, each item with the task-level options under its own."""
-    raw = [arg] if isinstance(arg, str) else list(arg)
-    return [{**options, **({"id": x} if isinstance(x, str) else x)} for x in raw]
-
-
-def _compact(item: Item) -> str | Item:
-    return item["id"] if len(item) == 1 else item
-
-
-def send_next(stage: str, items: str | list, countdown: float | None = None, **options: Any) -> None:
-    """Send one message to `stage` naming `items` (ids or option dicts), with `options` for all."""
-    batch = [_compact(i) for i in items_of(items, options)]
-    if batch:
-        app.send_task(f"nianbao.{stage}", args=[batch], queue=stage, countdown=countdown)
 
 
 # --- one task run ------------------------------------------------------------------------------------
@@ -147,12 +129,12 @@ class Batch:
         if self.actions:
             self._bulk()
         if self.advanced:
-            status_store().advance_many([(d, s) for d, s in self.advanced if d not in self._lost])
+            _patiently(status_store().advance_many, [(d, s) for d, s in self.advanced if d not in self._lost])
         for stage, items in self.handoffs.items():
             unique = {json.dumps(i, sort_keys=True): i for i in items}.values()  # one re-validation, not two
             kept = [i for i in unique if i["id"] not in self._lost]
             for i in range(0, len(kept), MAX_BATCH):
-                send_next(stage, kept[i:i + MAX_BATCH])
+                _patiently(send_next, stage, kept[i:i + MAX_BATCH])
         for doc_id, t0 in self._started.items():
             if doc_id not in self._lost:
                 emit_event(doc_id, self.stage, "ok", time.monotonic() - t0, self.retries, None)
@@ -183,7 +165,19 @@ class Batch:
                     then()
 
 
-MAX_BATCH = 64  # documents per message handed on (and per bulk request)
+BROKER_DOWN = (redis.ConnectionError, redis.TimeoutError, KombuOperationalError)
+
+
+def _patiently(fn: Callable[..., None], *args: Any) -> None:
+    """Redis (statuses and broker) unreachable for a moment — a restart —: wait for it here, a few
+    seconds, rather than hand the batch back. Work already done is not redone, the statuses of documents
+    already in Elasticsearch follow within a second of Redis being back, and Celery's own retry would
+    need the broker too."""
+    for attempt in Retrying(retry=retry_if_exception_type(BROKER_DOWN), reraise=True,
+                            wait=wait_exponential(multiplier=0.1, max=1),
+                            stop=stop_after_delay(get_settings().broker_wait_seconds)):
+        with attempt:
+            fn(*args)
 
 
 def _is_busy(e: BaseException) -> bool:
@@ -194,19 +188,62 @@ def _is_busy(e: BaseException) -> bool:
     return getattr(e, "status_code", 503) in (429, 502, 503, 504)
 
 
+class Unrecoverable(Exception):
+    """An error no retry can fix (Elasticsearch refusing a request as malformed): the batch's documents
+    go to the dead letters at once."""
+
+
+class StageTask(Task):
+    """Celery's own retry machinery for every stage task: transient errors (a server unreachable or
+    busy, the time limit hit on a busy machine) retry the whole batch with exponential backoff and full
+    jitter, capped below the visibility timeout (shared/settings.py); when the retries are spent, or on
+    an unexpected error, `on_failure` puts the batch's documents in the dead-letter list."""
+
+    abstract = True
+    acks_late = True
+    autoretry_for = TRANSIENT + (TransportError, ESApiError)   # the body lets only "busy" ES errors through
+    dont_autoretry_for = (Unrecoverable,)
+    retry_backoff = True
+    retry_jitter = True
+
+    def retry(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().retry(*args, **kwargs)
+        except Reject as e:
+            # Celery could not publish the retry (the broker is down) and would drop the message
+            # (requeue=False). Requeue it instead; if the broker cannot take even that, the message stays
+            # unacknowledged and Redis hands it out again after the visibility timeout (~30 s).
+            raise Reject(e.reason, requeue=True) from None
+
+    def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any) -> None:
+        batch = _running.pop(task_id, None) or Batch(self.name.removeprefix("nianbao."))
+        log.error("stage %s, batch failed for good: %r", batch.stage, exc)
+        for item in items_of(args[0] if args else [], kwargs):
+            if item["id"] not in batch._lost:
+                _give_up(item["id"], batch.stage, exc, batch._started.get(item["id"], time.monotonic()),
+                         batch.retries)
+
+    def after_return(self, status: str, retval: Any, task_id: str, args: tuple, kwargs: dict, einfo: Any) -> None:
+        _running.pop(task_id, None)
+
+
+_running: dict[str, Batch] = {}   # task id → the batch it works on, for on_failure (same process)
+
+
 def stage_task(stage: str, whole_batch: bool = False) -> Callable:
     """Wrap `fn(doc_id, batch, **options)`, the work on one document, as the Celery task
-    `nianbao.<stage>` taking a batch of items (see `items_of`). With `whole_batch`, `fn(batch, items)`
-    gets the whole batch, for look-ups made once for all its documents; it wraps each document's work
-    in `batch.document(doc_id)` itself."""
+    `nianbao.<stage>` taking a batch of items (see shared/messages.py). With `whole_batch`,
+    `fn(batch, items)` gets the whole batch, for look-ups made once for all its documents; it wraps each
+    document's work in `batch.document(doc_id)` itself."""
     s = get_settings()
 
     def deco(fn: Callable) -> Callable:
-        @app.task(name=f"nianbao.{stage}", bind=True, acks_late=True, max_retries=s.index_max_retries)
+        @app.task(name=f"nianbao.{stage}", base=StageTask, bind=True, max_retries=s.index_max_retries,
+                  retry_backoff_max=s.retry_backoff_max)
         @functools.wraps(fn)
-        def task(self, docs: str | list, **options: Any) -> None:
+        def task(self: StageTask, docs: str | list, **options: Any) -> None:
             items = items_of(docs, options)
-            batch = Batch(stage, retries=self.request.retries)
+            batch = _running[self.request.id or ""] = Batch(stage, retries=self.request.retries)
             _debug_delay(stage)
             try:
                 if whole_batch:
@@ -217,25 +254,16 @@ def stage_task(stage: str, whole_batch: bool = False) -> Callable:
                         with batch.document(item["id"]):
                             fn(item["id"], batch, **opts)
                 batch.commit()
-            except TRANSIENT + (TransportError, ESApiError) as e:
-                if isinstance(e, (TransportError, ESApiError)) and not _is_busy(e):
-                    return _give_up_all(items, stage, e, batch)
-                if isinstance(e, SoftTimeLimitExceeded) and len(items) > 1:
-                    # Too much for one run: each document on its own rather than the batch again.
-                    for item in items:
-                        send_next(stage, [item])
-                    return None
-                if self.request.retries >= self.max_retries:
-                    return _give_up_all(items, stage, e, batch)
-                # Exponential backoff with full jitter, capped. The batch is redone from the start.
-                delay = random.uniform(0, min(s.retry_backoff_max, 2 ** self.request.retries))
-                log.warning("stage %s, %d doc(s): transient %r, retry %d in %.1fs", stage, len(items), e,
-                            self.request.retries + 1, delay)
-                raise self.retry(exc=e, countdown=delay)
-            except Exception as e:  # noqa: BLE001 — a bug in batch-level code: dead letters, not silence
-                log.exception("stage %s, %d doc(s) crashed", stage, len(items))
-                return _give_up_all(items, stage, e, batch)
-            return None
+            except SoftTimeLimitExceeded:
+                if len(items) == 1:
+                    raise
+                # Too much for one run: each document on its own rather than the batch again.
+                for item in items:
+                    send_next(stage, [item])
+            except (TransportError, ESApiError) as e:
+                if _is_busy(e):
+                    raise
+                raise Unrecoverable(f"{type(e).__name__}: {e}") from e
         return task
     return deco
 

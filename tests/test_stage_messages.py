@@ -7,8 +7,7 @@ import json
 import time
 
 from services.ingest.enqueue_batcher import EnqueueBatcher
-from services.reprocess import _ids_of_message
-from shared.stage import items_of
+from shared.messages import ids_of_message, items_of
 
 A, B, C = "a" * 64, "b" * 64, "c" * 64
 
@@ -31,10 +30,10 @@ def _kombu_message(args: list) -> str:
 def test_orphan_sweep_reads_every_id_of_a_batch_message() -> None:
     many = [f"{i:064x}" for i in range(200)]
     raw = _kombu_message([[*many, {"id": C, "cascade": False}]])
-    assert _ids_of_message(raw) == {*many, C}
+    assert ids_of_message(raw) == {*many, C}
     # the `unacked` hash stores [message, exchange, routing key]
-    assert _ids_of_message(json.dumps([json.loads(_kombu_message([[A]])), "", "parse"])) == {A}
-    assert _ids_of_message(b"not json " + B.encode()) == {B}
+    assert ids_of_message(json.dumps([json.loads(_kombu_message([[A]])), "", "parse"])) == {A}
+    assert ids_of_message(b"not json " + B.encode()) == {B}
 
 
 def test_batcher_groups_what_arrives_within_the_linger_time() -> None:
