@@ -27,13 +27,8 @@ from shared.record import Record
 
 CODE = "not_a_report"
 ZH, EN = "不是政府信息公开工作年度报告", "not an annual report"
-_TABLES = ("active_disclosure", "applications", "review_litigation")
 # (field, Chinese, English) in the order the detail names them
 _FIELDS = (("title", "标题", "title"), ("agency", "发布机关", "issuing body"), ("year", "报告年度", "report year"))
-
-
-def _tables_found(record: Record) -> int:
-    return record.quality.tables_found if record.quality is not None else 0
 
 
 def is_structured_data(text: str | None) -> bool:
@@ -51,7 +46,7 @@ def refusal(record: Record) -> ProcessingError | None:
     """The `not_a_report` error when the record is not an annual report (rule above), else None."""
     if record.quality is None:  # parse crashed: keep the record and its finding, do not blame the document
         return None
-    if _tables_found(record):
+    if record.quality.tables_found:  # any of the three tables read at all
         return None
     m = record.meta
     have = [(zh, en, getattr(m, f)) for f, zh, en in _FIELDS if getattr(m, f)]
