@@ -160,7 +160,7 @@ def ceiling(es, alias: str, ids: list[str], storage, threads: int, chunk: int, m
     seconds from the first request to searchable (refresh included)."""
     from elasticsearch.helpers import parallel_bulk
 
-    from services.validate.cross_year import agency_key
+    from shared.agency_key import agency_key
     from shared.es_index import es_document
     from shared.record import Record
     from shared.status import now_iso
@@ -215,16 +215,17 @@ def main(
                     **({"PYTHONPATH": str(code.resolve())} if code else {}))
     os.environ.update(env)  # before the first import of shared.settings: this process is a client too
     servers("start")
-    from shared.es_index import client, ensure_index
+    from shared.clients import es_client
+    from shared.clients import storage as get_storage
+    from shared.es_index import ensure_index
     from shared.settings import get_settings
-    from shared.stage import storage as get_storage
     from shared.status import StatusStore
 
     docs = corpus(n, seed)
     print(machine())
     print(f"run {run_id}: {n} reports ({sum(len(d) for *_, d in docs) / n / 1024:.1f} KiB avg), "
           f"4 stage workers × {concurrency} processes, {clients} clients, code {code or 'this checkout'}")
-    es = client()
+    es = es_client()
     store = StatusStore()
     store.r.flushdb()
     ensure_index(es)

@@ -50,7 +50,7 @@ FIGURES = ("applications.new_received.total", "applications.granted.total", "rev
 def build_docs(base: int, seed: int) -> list[dict]:
     from bench.pipeline import corpus
     from services.pipeline import process_bytes
-    from services.validate.cross_year import agency_key
+    from shared.agency_key import agency_key
     from shared.es_index import es_document
     from shared.status import now_iso
     out = []
@@ -166,9 +166,9 @@ def main(
                     NIANBAO_SEARCH_REQUEST_CACHE="1" if request_cache else "0")
     os.environ.update(env)
     servers("start")
-    from shared.es_index import client
+    from shared.clients import es_client
     from shared.settings import get_settings
-    es = client(request_timeout=120)
+    es = es_client(request_timeout=120)
     alias = get_settings().es_alias
     have = es.count(index=alias)["count"] if es.indices.exists_alias(name=alias) else 0
     if not (reuse and have == docs):

@@ -205,8 +205,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders"),
 @app.command("init-index")
 def init_index() -> None:
     """Create the index template and the versioned index behind the alias (idempotent)."""
-    from shared.es_index import client, ensure_index
-    typer.echo(f"索引 / index: {get_settings().es_alias} → {ensure_index(client())}")
+    from shared.clients import es_client
+    from shared.es_index import ensure_index
+    typer.echo(f"索引 / index: {get_settings().es_alias} → {ensure_index(es_client())}")
 
 
 @app.command("registry-rebuild")
@@ -215,14 +216,14 @@ def registry_rebuild(if_incomplete: bool = typer.Option(False, "--if-incomplete"
     """Fill the body registry (which report is current for each body and year) from the index and mark
     it complete, so the workers stop searching Elasticsearch for reports it does not know."""
     from shared.bodies import BodyRegistry
-    from shared.es_index import client, ensure_index
-    from shared.stage import status_store
+    from shared.clients import es_client, status_store
+    from shared.es_index import ensure_index
     alias = get_settings().es_alias
     bodies = BodyRegistry(status_store().r)
     if if_incomplete and bodies.is_complete():
         typer.echo(f"登记表已完整 / the body registry of {alias} is complete")
         return
-    es = client()
+    es = es_client()
     ensure_index(es)
     n = bodies.rebuild(es)
     typer.echo(f"已登记 {n} 份现行年报 / registered {n} current reports of {alias}; registry complete")
@@ -231,8 +232,9 @@ def registry_rebuild(if_incomplete: bool = typer.Option(False, "--if-incomplete"
 @app.command("load-samples")
 def load_samples(url: str = typer.Option(None, help="ingest API base URL"), force: bool = False) -> None:
     """Load the shipped sample reports when the index is empty (a newcomer's first search finds something)."""
-    from shared.es_index import client, ensure_index
-    es = client()
+    from shared.clients import es_client
+    from shared.es_index import ensure_index
+    es = es_client()
     ensure_index(es)
     n = es.count(index=get_settings().es_alias)["count"]
     if n and not force:
@@ -325,10 +327,11 @@ def reindex(timeout: float = typer.Option(3600, help="seconds to wait for the ne
                                              help="only when the live index has an older mapping than this code "
                                                   "(scripts/run.sh runs this after an upgrade)")) -> None:
     """Rebuild the index from the stored records into a new version; swap the alias only when complete."""
-    from services.reprocess import live_ids, reindex as run
-    from shared.es_index import MAPPING_VERSION, alias_indices, client, mapping_version
+    from services.reindex import live_ids, reindex as run
+    from shared.clients import es_client
+    from shared.es_index import MAPPING_VERSION, alias_indices, mapping_version
     from shared.storage import Storage
-    es = client()
+    es = es_client()
     if if_outdated:
         live = alias_indices(es, get_settings().es_alias)
         old = [i for i in live if mapping_version(es, i) < MAPPING_VERSION]
@@ -377,13 +380,13 @@ def kibana_import(url: str = typer.Option(None, help="Kibana base URL (default N
 def events_prune(days: int = typer.Option(None, min=1, help="keep this many days (default NIANBAO_EVENTS_RETENTION_DAYS)"),
                  dry_run: bool = typer.Option(False, "--dry-run", help="only list what would be deleted")) -> None:
     """Delete daily pipeline-event indices older than N days (retention without ILM)."""
-    from shared.es_index import client
+    from shared.clients import es_client
     from shared.events_index import prune_events
     days = days or get_settings().events_retention_days
     if days < 1:
         typer.echo("保留天数为 0：不删除 / retention is 0 days: nothing is deleted")
         return
-    doomed = prune_events(client(), days, dry_run=dry_run)
+    doomed = prune_events(es_client(), days, dry_run=dry_run)
     verb = "将删除 / would delete" if dry_run else "已删除 / deleted"
     typer.echo(f"{verb} {len(doomed)}: {', '.join(doomed) or '-'}")
 

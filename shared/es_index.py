@@ -24,6 +24,8 @@ from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
 
+from shared.bodies import BodyRegistry
+from shared.clients import status_store
 from shared.record import Record
 from shared.schema import FACETS, KEY_FIGURES, TABLES, split_path
 from shared.settings import get_settings
@@ -158,23 +160,6 @@ def quality_doc(record: Record) -> dict[str, Any] | None:
     return {"grade": q.grade, **{c: getattr(q, c) for c in QUALITY_COUNTS}}
 
 
-def _serializers() -> dict[str, Any]:
-    """orjson for request and response bodies: an index batch is megabytes of JSON, which the standard
-    library's encoder turned out to spend more CPU on than building the documents (docs/benchmarks.md §2)."""
-    from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
-
-    class OrjsonNdjsonSerializer(NdjsonSerializer):
-        json_dumps = OrjsonSerializer.json_dumps
-        json_loads = OrjsonSerializer.json_loads
-
-    return {"application/json": OrjsonSerializer(), "application/x-ndjson": OrjsonNdjsonSerializer()}
-
-
-def client(url: str | None = None, **kw: Any) -> Elasticsearch:
-    return Elasticsearch(url or get_settings().es_url, request_timeout=kw.pop("request_timeout", 30),
-                         serializers=_serializers(), **kw)
-
-
 def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
     """Create the index template and the first versioned index behind the alias, if missing.
     Idempotent; returns the concrete index the alias points to."""
@@ -203,8 +188,6 @@ def ensure_index(es: Elasticsearch, alias: str | None = None) -> str:
 def _registry_complete(alias: str) -> None:
     """A new, empty index: the body registry (shared/bodies.py) will see every report that enters it."""
     try:
-        from shared.bodies import BodyRegistry
-        from shared.stage import status_store
         BodyRegistry(status_store().r, alias).start_empty()
     except Exception:  # noqa: BLE001 — Redis unreachable: the stages keep searching, which is only slower
         log.warning("could not mark the body registry complete for %s", alias, exc_info=True)

@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.clients import es_client
 from shared.events_index import ensure_events_template, index_for
 from shared.settings import get_settings
 
@@ -63,8 +64,7 @@ _seen: set[str] = set()   # daily indices this process has written to
 def _client():
     url = get_settings().es_url
     if url not in _clients:
-        from shared.es_index import client
-        _clients[url] = client(url, request_timeout=2, max_retries=0)
+        _clients[url] = es_client(url, request_timeout=2, max_retries=0)
     return _clients[url]
 
 

@@ -12,11 +12,16 @@ import json
 import re
 from typing import Any
 
-from shared.celery_app import app
+import redis
+
+from shared.celery_app import STAGE_QUEUES, app
 
 Item = dict[str, Any]
 MAX_BATCH = 64  # documents per message handed on (and per bulk request)
 _ID_RX = re.compile(r"[0-9a-f]{64}")
+# Where kombu's Redis transport keeps what it holds: a list per queue (priority levels in suffixed keys)
+# and, for messages handed to a worker and not yet acknowledged, this hash (its `unacked_key` default).
+UNACKED_KEY = "unacked"
 
 
 def items_of(arg: str | list, options: dict[str, Any]) -> list[Item]:
@@ -55,3 +60,17 @@ def ids_of_message(raw: str | bytes) -> set[str]:
     except (ValueError, AttributeError, TypeError, IndexError, binascii.Error):
         pass
     return ids
+
+
+def ids_in_flight(r: redis.Redis) -> set[str]:
+    """Document ids named by a message waiting in a stage queue or held unacknowledged by a worker
+    (which includes retries waiting for their countdown)."""
+    found: set[str] = set()
+    for q in STAGE_QUEUES:
+        for key in r.scan_iter(match=f"{q}*"):
+            if r.type(key) == "list":
+                for raw in r.lrange(key, 0, -1):
+                    found.update(ids_of_message(raw))
+    for raw in r.hvals(UNACKED_KEY):
+        found.update(ids_of_message(raw))
+    return found

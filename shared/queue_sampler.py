@@ -70,9 +70,9 @@ def prune_old_events() -> list[str]:
     days = get_settings().events_retention_days
     if days <= 0:
         return []
-    from shared.es_index import client
+    from shared.clients import es_client
     from shared.events_index import prune_events
-    deleted = prune_events(client(request_timeout=10), days)
+    deleted = prune_events(es_client(request_timeout=10), days)
     if deleted:
         log.info("pruned event indices older than %d days: %s", days, ", ".join(deleted))
     return deleted

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     webhook_id_ttl_seconds: int = 86400       # remembered webhook-ids; always > the tolerance window
     fetch_timeout_seconds: float = 20.0       # URL deliveries: connect/read timeout of the fetch
     fetch_max_redirects: int = 3              # same-host redirects only
-    # Orphan sweep (services/reprocess.py): a document short of a final status with no message for it in
+    # Orphan sweep (services/ingest/orphans.py): a document short of a final status with no message for it in
     # any queue (lost while the broker restarted) is sent on again. 0 disables the sweep.
     orphan_sweep_seconds: int = 60
     orphan_min_age_seconds: int = 120         # unchanged for this long, and orphaned on two sweeps in a row

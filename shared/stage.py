@@ -35,16 +35,17 @@ from celery.exceptions import Reject, SoftTimeLimitExceeded
 from elasticsearch import ApiError as ESApiError
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import ConnectionTimeout, TransportError
+from elasticsearch.helpers import streaming_bulk
 from kombu.exceptions import OperationalError as KombuOperationalError
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from shared.celery_app import app
+from shared.clients import es, status_store
 from shared.errors import ProcessingError, ServiceBusy
 from shared.events import emit_event
 from shared.messages import MAX_BATCH, Item, items_of, send_next
 from shared.settings import get_settings
-from shared.status import Status, StatusStore
-from shared.storage import Storage
+from shared.status import Status
 
 log = logging.getLogger(__name__)
 
@@ -53,24 +54,6 @@ TRANSIENT = (ESConnectionError, ConnectionTimeout, redis.ConnectionError, redis.
              ConnectionError, TimeoutError, SoftTimeLimitExceeded,
              KombuOperationalError,  # the broker (Redis) unreachable while handing on to the next stage
              ServiceBusy)
-
-_store: StatusStore | None = None
-_storage: Storage | None = None
-
-
-def status_store() -> StatusStore:
-    global _store
-    if _store is None:
-        _store = StatusStore()
-    return _store
-
-
-def storage() -> Storage:
-    global _storage
-    if _storage is None:
-        _storage = Storage(get_settings().storage_dir)
-    return _storage
-
 
 # --- one task run ------------------------------------------------------------------------------------
 @dataclass
@@ -140,11 +123,8 @@ class Batch:
                 emit_event(doc_id, self.stage, "ok", time.monotonic() - t0, self.retries, None)
 
     def _bulk(self) -> None:
-        from elasticsearch.helpers import streaming_bulk
-
-        from shared.es_index import client
         busy: list[dict] = []
-        results = streaming_bulk(client(), (a for _, a, _ in self.actions), chunk_size=MAX_BATCH,
+        results = streaming_bulk(es(), (a for _, a, _ in self.actions), chunk_size=MAX_BATCH,
                                  max_chunk_bytes=50 * 1024 * 1024, raise_on_error=False, raise_on_exception=True)
         # streaming_bulk answers in the order of the actions
         for (doc_id, _, _), (ok, info) in zip(self.actions, results, strict=True):

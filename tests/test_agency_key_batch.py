@@ -7,7 +7,7 @@ import pytest
 
 from services.parse.normalize import normalize
 from services.parse.parser import parse
-from services.validate import agency_key as ak
+from shared import agency_key as ak
 from tests.paths import REAL, SEEDS
 
 

@@ -1,7 +1,8 @@
 """CROSS_YEAR (cross_year) and agency_key."""
 from __future__ import annotations
 
-from services.validate.cross_year import agency_key, cross_year
+from services.validate.cross_year import cross_year
+from shared.agency_key import agency_key
 from shared.record import Meta, Record, Region
 from tests.validate_factory import record
 

@@ -10,15 +10,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from services.ingest.auth import keys_required
-from services.ingest.routers import admin, documents, health
 from services.ingest.deps import get_status_store, start_batcher, stop_batcher
 from services.ingest.openapi import validation_problem
+from services.ingest.orphans import OrphanSweeper
+from services.ingest.routers import admin, documents, health
 from services.ingest.webhooks import router as webhooks
-from services.reprocess import OrphanSweeper
-from shared.es_index import client, ensure_index
-from shared.settings import get_settings
+from shared.clients import es_client
+from shared.es_index import ensure_index
 from shared.events_index import ensure_events_template
 from shared.queue_sampler import QueueSampler
+from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,11 @@ async def lifespan(_: FastAPI):
         log.warning("访问已开放：上传与管理接口无需 API 密钥（NIANBAO_OPEN_ACCESS=1，仅限本机演示）/ "
                     "open access: uploads and admin endpoints need no API key (NIANBAO_OPEN_ACCESS=1, local demo only)")
     try:
-        ensure_index(client())
+        ensure_index(es_client())
     except Exception as e:  # noqa: BLE001 — ingest must accept documents even while ES is down
         log.warning("index not ensured at start-up: %r", e)
     try:
-        ensure_events_template(client())
+        ensure_events_template(es_client())
     except Exception as e:  # noqa: BLE001
         log.warning("events template not ensured at start-up: %r", e)
     sampler = QueueSampler()  # queue-depth events for the Kibana pipeline dashboard

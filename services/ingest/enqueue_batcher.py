@@ -5,7 +5,7 @@ is then put here and sent with whatever else arrived within `linger` seconds, in
 load a message names many documents, so every stage after it works — and pays Celery's, Redis' and
 Elasticsearch's per-message costs — per batch (shared/stage.py). An id whose message could not be sent
 (the broker gone for longer than the retries) keeps its `queued` status and is sent on by the orphan
-sweep (services/reprocess.py) once the broker is back: accepted documents are never dropped.
+sweep (services/ingest/orphans.py) once the broker is back: accepted documents are never dropped.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import time
 
 from tenacity import retry, stop_after_attempt, wait_exponential_jitter
 
-from shared.stage import MAX_BATCH, send_next
+from shared.messages import MAX_BATCH, send_next
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from services.parse.parser import parse
 from services.parse.parser.recognise import refusal
 from shared.document import NormalizedDoc
 from shared.errors import ProcessingError
-from shared.stage import Batch, stage_task, status_store, storage
+from shared.clients import es_client, status_store, storage
+from shared.stage import Batch, stage_task
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,9 @@ def _forget(doc_id: str) -> None:
     stale = storage().artifact_path(doc_id, "validated")
     if not stale.exists():
         return
-    from shared.es_index import alias_indices, client
+    from shared.es_index import alias_indices
     from shared.settings import get_settings
-    es = client()
+    es = es_client()
     # each index behind the alias (two during `nianbao reindex`); a delete through an alias needs one
     for index in alias_indices(es, get_settings().es_alias):
         es.options(ignore_status=404).delete(index=index, id=doc_id, refresh=True)

@@ -12,7 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.search import errors
 from services.search.routers import export, reports, schema, search, stats, timeline
-from shared.es_index import MAPPING_VERSION, client, ensure_index, mapping_version
+from shared.clients import es_client
+from shared.es_index import MAPPING_VERSION, ensure_index, mapping_version
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -23,7 +24,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 @asynccontextmanager
 async def lifespan(_: FastAPI):
     try:
-        es = client()
+        es = es_client()
         index = ensure_index(es)
         if (found := mapping_version(es, index)) < MAPPING_VERSION:
             log.warning("index %s has mapping version %s, search expects %s: run `nianbao reindex` "

@@ -5,9 +5,9 @@ from functools import lru_cache
 
 from elasticsearch import Elasticsearch
 
-from shared.es_index import client
+from shared.clients import es_client
 
 
 @lru_cache
 def get_es() -> Elasticsearch:
-    return client()
+    return es_client()

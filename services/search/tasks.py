@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.search.neighbours import _client, neighbour_hits_many
-from services.validate.agency_key import agency_key, prepare
+from shared.agency_key import agency_key, prepare
 from shared.bodies import BodyRegistry
+from shared.clients import es, status_store, storage
 from shared.es_index import es_document, index_into
+from shared.messages import Item
+from shared.neighbours import neighbour_hits_many
 from shared.record import Record
 from shared.settings import get_settings
-from shared.stage import Batch, Item, stage_task, status_store, storage
+from shared.stage import Batch, stage_task
 from shared.status import now_iso
 
 
@@ -42,7 +44,7 @@ class _Doc:
 
 @stage_task("index", whole_batch=True)
 def index_documents(batch: Batch, items: list[Item]) -> None:
-    es, alias = _client(), get_settings().es_alias
+    client, alias = es(), get_settings().es_alias
     loaded: list[tuple[Item, Record]] = []
     for item in items:
         with batch.document(item["id"]):
@@ -53,7 +55,7 @@ def index_documents(batch: Batch, items: list[Item]) -> None:
         with batch.document(item["id"]):
             key = agency_key(record)
             if item.get("target"):  # `nianbao reindex`: into the index being built, not the live alias
-                index_into(es, item["target"], record, agency_key=key, indexed_at=now_iso(), alias=alias)
+                index_into(client, item["target"], record, agency_key=key, indexed_at=now_iso(), alias=alias)
                 continue
             docs.append(_Doc(item, record, key))
     bodies = BodyRegistry(status_store().r)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from shared.record import APP_COLS, Cell, Finding, Record
 from shared.schema import ACTIVE_DISCLOSURE
 
-from .agency_key import agency_key
+from shared.agency_key import agency_key
 from .rules._common import APP_COL_NAMES, finding, fmt
 
 __all__ = ["agency_key", "cross_year"]

@@ -3,12 +3,14 @@ the same body's previous-year report (the body registry, else a search in Elasti
 once for the whole batch."""
 from __future__ import annotations
 
-from services.search.neighbours import previous_reports
-from services.validate.agency_key import agency_key, prepare
 from services.validate.cross_year import cross_year
 from services.validate.rules import validate
+from shared.agency_key import agency_key, prepare
+from shared.clients import storage
+from shared.messages import Item
+from shared.neighbours import previous_reports
 from shared.record import Finding, Record
-from shared.stage import Batch, Item, stage_task, storage
+from shared.stage import Batch, stage_task
 
 
 @stage_task("validate", whole_batch=True)

@@ -357,7 +357,8 @@ def test_elasticsearch_recovering_is_503(servers):
 
     import httpx
 
-    from shared.es_index import MAPPING_VERSION, client
+    from shared.clients import es_client as client
+    from shared.es_index import MAPPING_VERSION
     from tests.integration.dead_es import search_api
     from tests.integration.stack import ES_PORT
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.ingest.deps import get_status_store
 from shared.celery_app import STAGE_QUEUES
 from shared.celery_app import app as celery_app
-from shared.es_index import client
+from shared.clients import es_client
 
 router = APIRouter(prefix="/api/v1", tags=["health"])
 
@@ -42,7 +42,7 @@ def health():
     except Exception as e:  # noqa: BLE001
         out["redis"] = {"ok": False, "error": str(e)}
     try:
-        h = client(request_timeout=3).cluster.health()
+        h = es_client(request_timeout=3).cluster.health()
         out["elasticsearch"] = {"ok": h["status"] in ("green", "yellow"), "status": h["status"]}
     except Exception as e:  # noqa: BLE001
         out["elasticsearch"] = {"ok": False, "error": str(e)}

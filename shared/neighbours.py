@@ -1,20 +1,11 @@
 """Look up the same body's report for a given year (CROSS_YEAR and supersession)."""
 from __future__ import annotations
 
+from shared.bodies import BodyRegistry
+from shared.clients import es, status_store
 from shared.errors import ServiceBusy
-from shared.es_index import client
 from shared.record import Record
 from shared.settings import get_settings
-
-_es = None
-
-
-def _client():
-    global _es
-    if _es is None:
-        _es = client()
-    return _es
-
 
 def _neighbour_search(key: str, years: tuple[int, ...], exclude_id: str) -> dict:
     return {"size": 20 * len(years),
@@ -39,7 +30,7 @@ def _msearch(searches: list[dict]) -> list[list[dict]]:
     for q in searches:
         body += [{"index": alias}, q]
     out = []
-    for r in _client().msearch(searches=body)["responses"]:
+    for r in es().msearch(searches=body)["responses"]:
         if "error" in r:  # one failed search fails the batch's look-ups
             if r.get("status") in (429, 502, 503, 504):
                 raise ServiceBusy(f"Elasticsearch busy: {r['error']}")
@@ -60,14 +51,12 @@ def previous_reports(wanted: list[tuple[str | None, int | None, str]]) -> list[R
     """For each (agency_key, year, exclude_id): the body's current report for that year, or None. The
     registry in one Redis round trip, the registered reports in one realtime multi-get, the rest in one
     multi-search (none when the registry is complete)."""
-    from shared.bodies import BodyRegistry
-    from shared.stage import status_store
     bodies = BodyRegistry(status_store().r)
     registered = bodies.current_many([(k, y) for k, y, _ in wanted])
     found: dict[str, Record] = {}
     ids = sorted({d for d, (_, _, ex) in zip(registered, wanted) if d and d != ex})
     if ids:
-        for doc in _client().mget(index=get_settings().es_alias, ids=ids, source=["record"])["docs"]:
+        for doc in es().mget(index=get_settings().es_alias, ids=ids, source=["record"])["docs"]:
             if doc.get("found"):
                 found[doc["_id"]] = Record.model_validate(doc["_source"]["record"])
     out: list[Record | None] = [found.get(d) if d and d != ex else None for d, (_, _, ex) in zip(registered, wanted)]
