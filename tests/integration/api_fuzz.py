@@ -8,7 +8,11 @@ each, so a run stays within minutes on a 2-core machine.
 - `checks="all"`: every response check schemathesis has (`--checks all`): no 5xx, status codes,
   content types, response headers and bodies as documented, requests the schema allows accepted
   (positive data), requests it forbids refused with a 4xx (negative data), and the rest; with
-  `negative=True` negative cases are generated too.
+  `negative=True` negative cases are generated too, with `coverage=True` schemathesis' coverage phase
+  (each parameter at and beyond its limits, unexpected methods) runs first.
+
+One false positive of schemathesis is dropped, nothing else: a "negative" case whose query, read as
+sent, is valid after all (`_query_reads_valid`) may be accepted.
 
 Failures are collected (first ones kept per operation) rather than raised at the first, so one run
 reports every operation that breaks its contract."""
@@ -31,8 +35,9 @@ PER_OPERATION = 3  # failures kept per operation and mode (the rest are usually 
 
 
 def all_checks() -> list:
-    """Every check `validate_response` can run: the `--checks all` set minus the class-based checks,
-    which only schemathesis' own runner drives (they need a whole run, e.g. unsupported methods)."""
+    """Every registered check (`--checks all`: the 14 of schemathesis 4.32, from not_a_server_error to
+    unsupported_method and allow_header_conformance, which judge the coverage phase's unexpected-method
+    cases). Class-based checks, if a later version registers any, only its own runner can drive."""
     import schemathesis.specs.openapi.checks  # noqa: F401 — registers the OpenAPI checks
 
     return [c for c in CHECKS.get_all() if not isinstance(c, type)]
