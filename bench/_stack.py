@@ -220,7 +220,8 @@ class BenchStack:
 
     def start_workers(self, stages: tuple[str, ...] = STAGES) -> None:
         for s in stages:
-            self._spawn(f"worker-{s}", [str(BIN / "celery"), "-A", "shared.celery_app", "worker", "-Q", s,
+            app = "bench.profiling" if {**os.environ, **self.env}.get("NIANBAO_PROFILE_DIR") else "shared.celery_app"
+            self._spawn(f"worker-{s}", [str(BIN / "celery"), "-A", app, "worker", "-Q", s,
                                         "-n", f"bench-{s}-{uuid.uuid4().hex[:6]}@%h",
                                         "--concurrency", str(self.concurrency), "--loglevel", "WARNING",
                                         "--without-gossip", "--without-mingle", "--without-heartbeat"])

@@ -25,7 +25,7 @@ import hashlib, json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from services.pipeline import process_bytes
-from shared.synth import generate
+from tests.synth import generate
 n, seed = int(sys.argv[2]), int(sys.argv[3])
 items = [(p.name, p.read_bytes()) for d in sys.argv[4:] for p in sorted(Path(d).iterdir()) if p.is_file()]
 items += [(r.filename, r.data) for r in generate(n, seed, layouts=("pipe", "lines", "tabs", "html", "docx"))]

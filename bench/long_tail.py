@@ -18,8 +18,8 @@ import typer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.pipeline import process_bytes  # noqa: E402
-from shared.synth import generate  # noqa: E402
-from shared.synth.render import LONG_TAIL_LAYOUTS  # noqa: E402
+from tests.synth import generate  # noqa: E402
+from tests.synth.render import LONG_TAIL_LAYOUTS  # noqa: E402
 from tests.test_long_tail import judge, one_line  # noqa: E402
 
 app = typer.Typer(add_completion=False)

@@ -29,7 +29,7 @@ from services.parse.normalize import normalize  # noqa: E402
 from services.parse.normalize.chinese import converter  # noqa: E402
 from services.parse.parser import parse  # noqa: E402
 from services.validate.rules import validate  # noqa: E402
-from shared.synth import generate  # noqa: E402
+from tests.synth import generate  # noqa: E402
 
 SEEDS = Path("/work/shared/corpus/seeds")
 app = typer.Typer(add_completion=False)

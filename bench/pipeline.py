@@ -38,7 +38,7 @@ def corpus(n: int, seed: int) -> list[tuple[str, str, bytes]]:
     folder = VAR / f"corpus-{seed}-{n}"
     index = folder / "index.jsonl"
     if not index.exists():
-        from shared.synth import generate
+        from tests.synth import generate
         folder.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         lines = []

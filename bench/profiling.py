@@ -1,7 +1,7 @@
-"""Opt-in cProfile of Celery pool processes, for finding where a stage's time goes (bench/pipeline.py
---profile). With NIANBAO_PROFILE_DIR set, every pool process profiles itself from start and rewrites
-<dir>/<queue>-<pid>.prof after every 25th task (pool children leave with os._exit, so there is no
-reliable exit hook). Off by default: nothing is imported or connected.
+"""cProfile of Celery pool processes, for finding where a stage's time goes (bench/pipeline.py
+--profile starts its workers as `celery -A bench.profiling worker …`). Every pool process profiles
+itself from start and rewrites $NIANBAO_PROFILE_DIR/<queue>-<pid>.prof after every 25th task (pool
+children leave with os._exit, so there is no reliable exit hook). The deployed workers never load this.
 """
 from __future__ import annotations
 
@@ -9,6 +9,12 @@ import cProfile
 import os
 import sys
 from pathlib import Path
+
+from celery.signals import task_postrun, worker_process_init
+
+from shared.celery_app import app
+
+__all__ = ["app"]  # what `celery -A bench.profiling` runs: the application, profiled
 
 _profiler: cProfile.Profile | None = None
 _tasks = 0
@@ -36,3 +42,7 @@ def task_done(every: int = 25) -> None:
     if _tasks % every == 0:
         _profiler.dump_stats(_target)   # disables the profiler…
         _profiler.enable()              # …so switch it back on
+
+
+worker_process_init.connect(lambda **_: start(os.environ["NIANBAO_PROFILE_DIR"]), weak=False)
+task_postrun.connect(lambda **_: task_done(), weak=False)

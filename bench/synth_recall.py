@@ -15,7 +15,7 @@ import typer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.pipeline import process_bytes  # noqa: E402
-from shared.synth import ENCODINGS, generate  # noqa: E402
+from tests.synth import ENCODINGS, generate  # noqa: E402
 from tests.test_roundtrip import found_rules, table_diffs  # noqa: E402
 
 app = typer.Typer(add_completion=False)

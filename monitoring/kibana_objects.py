@@ -3,7 +3,7 @@
 Objects use Kibana's saved-object export format (Kibana 8.8+ / 9.x): data views (`index-pattern`),
 Lens visualizations (`lens`, form-based datasource) and dashboards that reference them by id. Writing
 them from code keeps ids, field names and the record's application rows in one place; the NDJSON files
-are the build output and are committed. Regenerate with `python -m shared.kibana_objects`; a test
+are the build output and are committed. Regenerate with `python -m monitoring.kibana_objects`; a test
 fails when the committed files differ from this module's output.
 """
 from __future__ import annotations
@@ -13,12 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from shared.kibana import EVENTS_DV, OUT_DIR, REPORTS_DV
 from shared.record import APP_RESULT_ROWS, APP_ROW_LABELS
-from shared.settings import ROOT
-
-OUT_DIR = ROOT / "monitoring" / "kibana"
-EVENTS_DV = "nianbao-events"
-REPORTS_DV = "nianbao-reports"
 CORE_MIGRATION = "8.8.0"
 # The newest migration each type has before model versions; importing older objects re-runs
 # migrations, claiming newer ones is refused. Values as in Kibana's own sample data sets.

@@ -21,6 +21,10 @@ cleanup() {
 }
 trap 'cleanup; exit 130' INT TERM
 
+# The code's own rules first: a broken import contract fails the run before any test starts.
+info "检查导入约定 (lint-imports)" "checking the import contracts (lint-imports)"
+"$VENV/bin/lint-imports" --no-cache || die "导入约定被破坏，见上方输出" "an import contract is broken, see above" 1
+
 "$VENV/bin/pytest" --junitxml=test-artifacts/junit.xml "$@" </dev/null &
 wait $! ; rc=$?
 

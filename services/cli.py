@@ -362,8 +362,7 @@ def kibana_import(url: str = typer.Option(None, help="Kibana base URL (default N
     """Import the data views and dashboards of monitoring/kibana into Kibana (idempotent, overwrites)."""
     import httpx
 
-    from shared.kibana import KibanaError, import_saved_objects, ndjson_payload, wait_until_available
-    from shared.kibana_objects import OUT_DIR
+    from shared.kibana import OUT_DIR, KibanaError, import_saved_objects, ndjson_payload, wait_until_available
     base = url or get_settings().kibana_url
     auth = httpx.BasicAuth(username, password or "") if username else None
     try:

@@ -6,9 +6,7 @@ on its own. Messages carry the document id only; the bytes and stage outputs liv
 from __future__ import annotations
 
 from celery import Celery
-import os
-
-from celery.signals import task_postrun, worker_process_init
+from celery.signals import worker_process_init
 from kombu import Queue
 
 from shared.settings import get_settings
@@ -55,10 +53,3 @@ def _warm_up(**_) -> None:
         cpca.transform(["湖北省武汉市硚口区"])
     except Exception:  # noqa: BLE001 — warm-up is an optimisation only
         pass
-
-
-if os.environ.get("NIANBAO_PROFILE_DIR"):   # bench/pipeline.py --profile (shared/profiling.py)
-    from shared import profiling
-
-    worker_process_init.connect(lambda **_: profiling.start(os.environ["NIANBAO_PROFILE_DIR"]), weak=False)
-    task_postrun.connect(lambda **_: profiling.task_done(), weak=False)

@@ -14,10 +14,14 @@ from pathlib import Path
 import httpx
 from pydantic import BaseModel, Field
 
-from shared.kibana_objects import EVENTS_DV, OUT_DIR, REPORTS_DV
-from shared.settings import get_settings
+from shared.settings import ROOT, get_settings
 
 IMPORT_PATH = "/api/saved_objects/_import"
+# The saved objects, built by monitoring/kibana_objects.py (a development tool, not shipped code) and
+# committed as NDJSON; the data views' ids, which the objects reference.
+OUT_DIR = ROOT / "monitoring" / "kibana"
+EVENTS_DV = "nianbao-events"
+REPORTS_DV = "nianbao-reports"
 
 
 class ImportFailure(BaseModel):

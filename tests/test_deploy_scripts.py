@@ -86,6 +86,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.integration
 def test_redis_script_lifecycle(tmp_path):
     port = _free_port()
     env = {**os.environ, "REDIS_PORT": str(port), "REDIS_DIR": str(tmp_path / "redis")}
@@ -108,6 +109,7 @@ def test_redis_script_lifecycle(tmp_path):
     assert not (tmp_path / "redis" / "redis.pid").exists()
 
 
+@pytest.mark.integration
 def test_test_script_fails_when_no_tests_are_collected(tmp_path):
     (tmp_path / "empty").mkdir()
     r = subprocess.run(["bash", str(REPO / "scripts" / "test.sh"), str(tmp_path / "empty"), "-p", "no:cacheprovider",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from shared.kibana import load_objects
-from shared.kibana_objects import FILES, OUT_DIR, to_ndjson
+from monitoring.kibana_objects import FILES, OUT_DIR, to_ndjson
 
 OBJECTS = load_objects(OUT_DIR)
 BY_KEY = {(o["type"], o["id"]): o for o in OBJECTS}
@@ -19,7 +19,7 @@ DASHBOARDS = {o["attributes"]["title"]: o for o in OBJECTS if o["type"] == "dash
 @pytest.mark.parametrize("name", sorted(FILES))
 def test_committed_ndjson_matches_builder(name):
     assert (OUT_DIR / name).read_text(encoding="utf-8") == to_ndjson(FILES[name]()), \
-        "monitoring/kibana is stale: run `python -m shared.kibana_objects` and commit the result"
+        "monitoring/kibana is stale: run `python -m monitoring.kibana_objects` and commit the result"
 
 
 def test_ids_unique_and_every_line_is_a_saved_object():

@@ -10,7 +10,9 @@ import pytest
 
 from services.pipeline import process_bytes
 from shared.record import Record
-from shared.synth import generate
+from tests.synth import generate
+
+pytestmark = pytest.mark.corpus  # sweeps of generated reports: tests/conftest.py
 
 TABLES = ("active_disclosure", "applications", "review_litigation")
 

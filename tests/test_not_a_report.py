@@ -19,7 +19,7 @@ from services.parse.parser.recognise import CODE, is_structured_data, refusal
 from services.pipeline import process_bytes
 from shared.errors import ProcessingError
 from shared.record import Record
-from shared.synth import generate
+from tests.synth import generate
 from tests.parse_support import doc_of, text_doc
 from tests.paths import REAL, REAL_PDF, REPO, SEEDS, SHARED
 
@@ -45,6 +45,7 @@ def test_every_corpus_report_is_a_report(path: Path):
     assert record.quality is not None and record.quality.tables_found >= 1
 
 
+@pytest.mark.corpus
 def test_generated_reports_are_reports():
     # every default layout (text, HTML, DOCX, PDF) and the two that lose table structure
     reps = [*generate(24, seed=19), *generate(8, seed=19, layouts=("sparse", "broken"))]

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.pipeline import process_bytes
-from shared.synth import SynthReport, make_report
-from shared.synth.render import pdf_available
+from tests.synth import SynthReport, make_report
+from tests.synth.render import pdf_available
 
 TABLES = ("active_disclosure", "applications", "review_litigation")
 TEXT_CASES = [("utf-8", False), ("utf-8", True), ("gb18030", False), ("gb18030", True), ("big5", True)]

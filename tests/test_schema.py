@@ -20,7 +20,7 @@ from shared import record
 from shared.es_index import FACET_PATHS, MAPPING_VERSION, SUMMARY_FIGURES, index_body
 from shared.schema import (FACETS, KEY_FIGURES, SECTIONS, STATS_GROUPS, TABLE, TABLES, TEMPLATES, catalogue,
                            cell_labels, identities_of, ordered_cell_paths, table_cells)
-from shared.synth import generate
+from tests.synth import generate
 from tests.paths import REPO
 
 

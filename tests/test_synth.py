@@ -14,11 +14,11 @@ from shared.record import (
     AD_2019, AD_2021, APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019, APP_ROWS_2021,
     RL_COLS, RL_GROUPS,
 )
-from shared.synth import KINDS, TEXT_LAYOUTS, generate, make_report
-from shared.synth import oracle
-from shared.synth.inject import inject
-from shared.synth.render import pdf_available
-from shared.synth.values import make_truth
+from tests.synth import KINDS, TEXT_LAYOUTS, generate, make_report
+from tests.synth import oracle
+from tests.synth.inject import inject
+from tests.synth.render import pdf_available
+from tests.synth.values import make_truth
 
 T2S = opencc.OpenCC("t2s")
 LABELS = ["本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "予以公开", "属于国家秘密",
@@ -63,7 +63,7 @@ def test_report_i_does_not_depend_on_n():
 
 # --- truth is consistent when nothing is injected ------------------------------------------------
 def _check_consistent(truth: dict) -> None:
-    """The template arithmetic, written out here independently of shared.synth.oracle."""
+    """The template arithmetic, written out here independently of tests.synth.oracle."""
     apps, rl, meta = truth["applications"], truth["review_litigation"], truth["meta"]
     rows = APP_ROWS_2021 if meta["template"] == "2021" else APP_ROWS_2019
     assert list(apps) == list(rows)

@@ -1,18 +1,21 @@
 """Issue 5's evidence as a test: over a thousand generated reports (text and HTML layouts, both
 templates, every encoding, 30 % with an injected contradiction), every injected contradiction is found
 and no consistent report gets an error or warning. The expected rules come from the generator's own
-independent arithmetic oracle (shared/synth/oracle.py), not from the validator."""
+independent arithmetic oracle (tests/synth/oracle.py), not from the validator."""
 from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from services.pipeline import process_bytes
-from shared.synth import generate
+from tests.synth import generate
 from tests.test_roundtrip import found_rules, table_diffs
 
 N = 1000
 
 
+@pytest.mark.corpus
 def test_recall_and_false_positives_over_generated_reports():
     missed: Counter[str] = Counter()
     false_pos: Counter[str] = Counter()

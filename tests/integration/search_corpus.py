@@ -1,5 +1,5 @@
 """The search tests' corpus, sent through the real pipeline: the 5 seeds, the 19 real reports, a batch
-of synthetic reports (shared.synth, some with injected errors) and one hostile report whose agency and
+of synthetic reports (tests.synth, some with injected errors) and one hostile report whose agency and
 section text carry HTML/script. Returns what was indexed, read back from the search API."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from shared.synth import TEXT_LAYOUTS, generate
+from tests.synth import TEXT_LAYOUTS, generate
 from tests.paths import REAL, SEEDS
 
 HOSTILE_AGENCY = "测试县<script>window.__xss=1</script>人民政府"

@@ -18,7 +18,7 @@ import redis
 from elasticsearch import Elasticsearch
 
 from shared.kibana import load_objects
-from shared.kibana_objects import EVENTS_DV, LENS_TYPES, REPORTS_DV, referenced_fields
+from monitoring.kibana_objects import EVENTS_DV, LENS_TYPES, REPORTS_DV, referenced_fields
 from tests.integration.conftest import wait_status
 from tests.integration.stack import BIN, STAGES, Stack, stack_env
 from tests.paths import SEEDS

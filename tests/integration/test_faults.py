@@ -38,7 +38,7 @@ REDIS_DB = int(os.environ.get("NIANBAO_TEST_REDIS_DB", "0"))
 
 def reports(start: int, n: int) -> list[tuple[str, bytes]]:
     """Distinct, valid synthetic reports (text layouts: cheap to make and to process)."""
-    from shared.synth import TEXT_LAYOUTS, make_report
+    from tests.synth import TEXT_LAYOUTS, make_report
     out = []
     for i in range(start, start + n):
         rep = make_report(7007, i, error_rate=0.0, layouts=TEXT_LAYOUTS, encodings=("utf-8",), traditional_rate=0.0)

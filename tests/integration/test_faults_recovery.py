@@ -19,7 +19,7 @@ from tests.paths import REPO
 
 
 def synth(i: int) -> bytes:
-    from shared.synth import TEXT_LAYOUTS, make_report
+    from tests.synth import TEXT_LAYOUTS, make_report
     return make_report(9009, i, error_rate=0.0, layouts=TEXT_LAYOUTS, encodings=("utf-8",),
                        traditional_rate=0.0).data
 

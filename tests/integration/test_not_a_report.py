@@ -15,7 +15,7 @@ from shared.es_index import es_document
 from shared.record import PARSER_VERSION, Record
 from shared.status import now_iso
 from shared.storage import Storage
-from shared.synth import make_report
+from tests.synth import make_report
 from tests.integration.conftest import search_json, wait_status
 from tests.integration.quality_corpus import without_tables
 from tests.integration.stack import Stack

@@ -1,7 +1,7 @@
 """Synthetic annual reports with known truth, for round-trip tests, validation recall/precision and
 benchmarks.
 
-    from shared.synth import generate
+    from tests.synth import generate
     for rep in generate(100, seed=7, error_rate=0.2):
         record = process_bytes(rep.data, rep.filename)
         # rep.truth: meta + the three tables (record keys); rep.expected_rules: rule ids a correct
@@ -15,10 +15,10 @@ import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from shared.synth.inject import KINDS, Injection, inject
-from shared.synth.render import ENCODINGS, LAYOUTS, TEXT_LAYOUTS, layout_format, pdf_available, render
-from shared.synth.tables import Style
-from shared.synth.values import apply_null_markers, make_truth
+from tests.synth.inject import KINDS, Injection, inject
+from tests.synth.render import ENCODINGS, LAYOUTS, TEXT_LAYOUTS, layout_format, pdf_available, render
+from tests.synth.tables import Style
+from tests.synth.values import apply_null_markers, make_truth
 
 __all__ = ["SynthReport", "generate", "make_report", "LAYOUTS", "TEXT_LAYOUTS", "ENCODINGS", "KINDS",
            "default_layouts"]

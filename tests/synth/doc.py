@@ -6,9 +6,9 @@ import random
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from shared.synth.narrative import CN_NUM, SectionText
-from shared.synth.tables import Style, TRows, ad_rows, app_rows, rl_rows
-from shared.synth.values import Truth
+from tests.synth.narrative import CN_NUM, SectionText
+from tests.synth.tables import Style, TRows, ad_rows, app_rows, rl_rows
+from tests.synth.values import Truth
 
 
 @dataclass

@@ -8,8 +8,8 @@ import random
 from dataclasses import dataclass
 
 from shared.record import APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, RL_COLS
-from shared.synth import oracle
-from shared.synth.values import Truth, make_active_disclosure, make_applications
+from tests.synth import oracle
+from tests.synth.values import Truth, make_active_disclosure, make_applications
 
 KINDS: tuple[str, ...] = (
     "APP_BALANCE", "APP_ROW_SUM", "APP_TOTAL_SUM", "APP_CELL", "REVIEW_SUM", "LITIGATION_SUM",

@@ -8,8 +8,8 @@ from docx import Document
 from docx.shared import Pt
 from docx.table import _Cell
 
-from shared.synth.doc import Block
-from shared.synth.tables import TRows, grid, width
+from tests.synth.doc import Block
+from tests.synth.tables import TRows, grid, width
 
 
 def _table(document, rows: TRows) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import random
 
-from shared.synth.doc import Block
-from shared.synth.tables import TRows
+from tests.synth.doc import Block
+from tests.synth.tables import TRows
 
 _CHROME_TOP = """<div class="header-t"><div class="container"><span id="utime"></span>
 <ul class="fl"><li><a class="jft" href="javascript:void(0);">繁體版</a></li><li><a href="javascript:;">无障碍</a></li></ul></div></div>

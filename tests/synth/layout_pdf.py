@@ -14,8 +14,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from shared.synth.doc import Block
-from shared.synth.tables import TRows, width
+from tests.synth.doc import Block
+from tests.synth.tables import TRows, width
 
 _KNOWN = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -47,8 +47,8 @@ def cjk_font() -> Path | None:
 def _charset() -> str:
     """Every character a synthetic report can contain: the synth's own source text (labels,
     narrative), the real division names, both in simplified and traditional form, plus ASCII."""
-    from shared.synth.agencies import divisions  # noqa: PLC0415
-    from shared.synth.render import to_traditional  # noqa: PLC0415
+    from tests.synth.agencies import divisions  # noqa: PLC0415
+    from tests.synth.render import to_traditional  # noqa: PLC0415
 
     here = Path(__file__).parent
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(here.glob("*.py")))

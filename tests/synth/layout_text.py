@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
-from shared.synth.doc import Block
-from shared.synth.tables import TCell, TRows, grid, width
+from tests.synth.doc import Block
+from tests.synth.tables import TCell, TRows, grid, width
 
 _BREAK_AFTER = ("、", "，", ",", "确认")
 

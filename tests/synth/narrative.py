@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 
 from shared.record import APP_ORG_COLS, SECTION_TITLES
-from shared.synth.values import Truth
+from tests.synth.values import Truth
 
 CN_NUM = "一二三四五六"
 

@@ -6,14 +6,14 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
-from shared.synth.doc import Block, build_blocks, map_text
-from shared.synth.layout_docx import render_docx
-from shared.synth.layout_html import render_html
-from shared.synth.layout_pdf import cjk_font, render_pdf
-from shared.synth.layout_text import render_broken, render_lines, render_pipe, render_sparse, render_tabs
-from shared.synth.narrative import make_sections
-from shared.synth.tables import Style
-from shared.synth.values import Truth
+from tests.synth.doc import Block, build_blocks, map_text
+from tests.synth.layout_docx import render_docx
+from tests.synth.layout_html import render_html
+from tests.synth.layout_pdf import cjk_font, render_pdf
+from tests.synth.layout_text import render_broken, render_lines, render_pipe, render_sparse, render_tabs
+from tests.synth.narrative import make_sections
+from tests.synth.tables import Style
+from tests.synth.values import Truth
 
 TEXT_LAYOUTS = ("pipe", "lines", "tabs")
 LAYOUTS = (*TEXT_LAYOUTS, "html", "docx", "pdf")

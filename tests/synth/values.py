@@ -10,7 +10,7 @@ from shared.record import (
     APP_COLS, APP_ORG_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019,
     APP_ROWS_2021, RL_COLS, RL_GROUPS,
 )
-from shared.synth.agencies import Agency, make_agency
+from tests.synth.agencies import Agency, make_agency
 
 Cell = int | float | None
 Table = dict[str, dict[str, Cell]]
