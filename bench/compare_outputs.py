@@ -25,7 +25,10 @@ import hashlib, json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from services.pipeline import process_bytes
-from tests.synth import generate
+try:
+    from tests.synth import generate
+except ImportError:  # a checkout from before the generator moved out of shared/
+    from shared.synth import generate
 n, seed = int(sys.argv[2]), int(sys.argv[3])
 items = [(p.name, p.read_bytes()) for d in sys.argv[4:] for p in sorted(Path(d).iterdir()) if p.is_file()]
 items += [(r.filename, r.data) for r in generate(n, seed, layouts=("pipe", "lines", "tabs", "html", "docx"))]
