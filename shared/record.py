@@ -13,10 +13,24 @@ from pydantic import BaseModel, Field
 
 # The table keys and section titles, re-exported: declared once, with their labels, in the catalogue.
 from shared.schema import (  # noqa: F401
-    AD_2019, AD_2021, AD_KEYS, APP_COLS, APP_ORG_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROW_LABELS,
-    APP_ROWS_2019, APP_ROWS_2021, RL_COLS, RL_GROUPS, SECTION_TITLES, TABLES, Template)
+    AD_2019,
+    AD_2021,
+    AD_KEYS,
+    APP_COLS,
+    APP_ORG_COLS,
+    APP_OTHER_SUBROWS,
+    APP_RESULT_ROWS,
+    APP_ROW_LABELS,
+    APP_ROWS_2019,
+    APP_ROWS_2021,
+    RL_COLS,
+    RL_GROUPS,
+    SECTION_TITLES,
+    TABLES,
+    Template,
+)
 
-PARSER_VERSION = "1.1.0"  # 1.1.0: cells placed only where certain, provenance and quality; 1.0.1: HTML <title>
+PARSER_VERSION = "1.2.0"  # 1.2.0: what is not an annual report is refused (not_a_report); 1.1.0: cells placed only where certain, provenance and quality; 1.0.1: HTML <title>
 
 Cell = int | float | None
 
