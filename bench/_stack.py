@@ -214,7 +214,7 @@ class BenchStack:
     def _spawn(self, name: str, argv: list[str]) -> None:
         logs = VAR / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        log = open(logs / f"{name}.log", "ab")  # noqa: SIM115 — lives as long as the process
+        log = open(logs / f"{name}.log", "ab")  # lives as long as the process
         self.procs[name] = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -260,7 +260,7 @@ class BenchStack:
         return {n: p.pid for n, p in self.procs.items() if n.startswith("worker-")}
 
     def stop(self) -> None:
-        for name, p in list(self.procs.items()):
+        for p in list(self.procs.values()):
             try:
                 os.killpg(p.pid, signal.SIGTERM)
             except ProcessLookupError:

@@ -14,7 +14,7 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.synth import ENCODINGS, KINDS, default_layouts, generate  # noqa: E402
+from tests.synth import ENCODINGS, KINDS, default_layouts, generate
 
 app = typer.Typer(add_completion=False)
 

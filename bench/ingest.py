@@ -22,8 +22,8 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._stack import BenchStack, bench_env, machine, percentile, servers  # noqa: E402
-from bench.pipeline import corpus  # noqa: E402
+from bench._stack import BenchStack, bench_env, machine, percentile, servers
+from bench.pipeline import corpus
 
 app = typer.Typer(add_completion=False)
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.pipeline import process_bytes  # noqa: E402
-from tests.synth import generate  # noqa: E402
-from tests.synth.render import LONG_TAIL_LAYOUTS  # noqa: E402
-from tests.test_long_tail import judge, one_line  # noqa: E402
+from services.pipeline import process_bytes
+from tests.synth import generate
+from tests.synth.render import LONG_TAIL_LAYOUTS
+from tests.test_long_tail import judge, one_line
 
 app = typer.Typer(add_completion=False)
 

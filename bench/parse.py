@@ -25,11 +25,11 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.parse.normalize import normalize  # noqa: E402
-from services.parse.normalize.chinese import converter  # noqa: E402
-from services.parse.parser import parse  # noqa: E402
-from services.validate.rules import validate  # noqa: E402
-from tests.synth import generate  # noqa: E402
+from services.parse.normalize import normalize
+from services.parse.normalize.chinese import converter
+from services.parse.parser import parse
+from services.validate.rules import validate
+from tests.synth import generate
 
 SEEDS = Path("/work/shared/corpus/seeds")
 app = typer.Typer(add_completion=False)

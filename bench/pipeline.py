@@ -27,7 +27,7 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._stack import VAR, BenchStack, CpuMeter, RssSampler, bench_env, machine, percentile, server_pids, servers  # noqa: E402
+from bench._stack import VAR, BenchStack, CpuMeter, RssSampler, bench_env, machine, percentile, server_pids, servers
 
 app = typer.Typer(add_completion=False)
 LAYOUTS = ("pipe", "lines", "tabs", "html")
@@ -144,7 +144,7 @@ def stage_latency(statuses) -> list[str]:
     gaps: dict[str, list[float]] = defaultdict(list)
     for st in statuses:
         ts = {k: datetime.fromisoformat(v).timestamp() for k, v in st.stages.items()}
-        for a, b in zip(STEPS, STEPS[1:]):
+        for a, b in zip(STEPS, STEPS[1:], strict=False):
             if a in ts and b in ts:
                 gaps[f"{a}→{b}"].append((ts[b] - ts[a]) * 1000)
         if "queued" in ts and "indexed" in ts:

@@ -35,8 +35,7 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._stack import (BenchStack, _children, bench_env, cpu_seconds, machine, percentile,  # noqa: E402
-                          server_pids, servers)
+from bench._stack import BenchStack, _children, bench_env, cpu_seconds, machine, percentile, server_pids, servers
 
 app = typer.Typer(add_completion=False)
 ALIAS_RUN = "search"  # fixed run id: the index survives between runs (--reuse)
@@ -182,7 +181,7 @@ def main(
     try:
         stack.start_api("search", workers=api_workers)
         stack.wait_http(f"{stack.search_url}/api/v1/search?size=0")
-        api_pids = lambda: [stack.procs["search"].pid, *_children(stack.procs["search"].pid)]  # noqa: E731
+        api_pids = lambda: [stack.procs["search"].pid, *_children(stack.procs["search"].pid)]  # noqa: E731 — a one-line helper
 
         def cpu() -> tuple[float, float]:
             return (cpu_seconds(es_pid) or 0.0) if es_pid else 0.0, sum(cpu_seconds(x) or 0.0 for x in api_pids())

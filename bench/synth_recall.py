@@ -14,9 +14,9 @@ import typer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.pipeline import process_bytes  # noqa: E402
-from tests.synth import ENCODINGS, generate  # noqa: E402
-from tests.test_roundtrip import found_rules, table_diffs  # noqa: E402
+from services.pipeline import process_bytes
+from tests.synth import ENCODINGS, generate
+from tests.test_roundtrip import found_rules, table_diffs
 
 app = typer.Typer(add_completion=False)
 
@@ -48,7 +48,7 @@ def main(
         stats["n"] += 1
         try:
             record = process_bytes(rep.data, rep.filename)
-        except Exception as exc:  # noqa: BLE001 (a crash is a result here)
+        except Exception as exc:  # noqa: BLE001 — a crash is a result here
             crashes += 1
             stats["crash"] += 1
             if len(samples["CRASH"]) < examples:

@@ -15,6 +15,7 @@ from typing import Any
 
 from shared.kibana import EVENTS_DV, OUT_DIR, REPORTS_DV
 from shared.record import APP_RESULT_ROWS, APP_ROW_LABELS
+
 CORE_MIGRATION = "8.8.0"
 # The newest migration each type has before model versions; importing older objects re-runs
 # migrations, claiming newer ones is refused. Values as in Kibana's own sample data sets.

@@ -35,7 +35,7 @@ def parse(paths: list[Path] = typer.Argument(..., exists=True, readable=True, he
             record = process_bytes(file.read_bytes(), filename=file.name)
         except ProcessingError as e:
             typer.echo(json.dumps({"error": e.as_dict()}, ensure_ascii=False), err=True)
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         sys.stdout.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=indent or None) + "\n")
         return
     failed = 0
@@ -263,7 +263,7 @@ def apikey_create(name: str = typer.Option(..., help="who uses the key"),
         key, rec = _keys().create(name, scope, rate_limit)
     except ValueError as e:
         typer.echo(f"参数错误 / bad arguments: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     typer.echo(f"密钥 {rec.id}（{','.join(rec.scopes)}）已创建，仅显示这一次 / key {rec.id} "
                f"({','.join(rec.scopes)}) created; shown this once only:", err=True)
     typer.echo(key)
@@ -327,7 +327,8 @@ def reindex(timeout: float = typer.Option(3600, help="seconds to wait for the ne
                                              help="only when the live index has an older mapping than this code "
                                                   "(scripts/run.sh runs this after an upgrade)")) -> None:
     """Rebuild the index from the stored records into a new version; swap the alias only when complete."""
-    from services.reindex import live_ids, reindex as run
+    from services.reindex import live_ids
+    from services.reindex import reindex as run
     from shared.clients import es_client
     from shared.es_index import MAPPING_VERSION, alias_indices, mapping_version
     from shared.storage import Storage
@@ -371,7 +372,7 @@ def kibana_import(url: str = typer.Option(None, help="Kibana base URL (default N
         result = import_saved_objects(base, ndjson_payload(directory or OUT_DIR), space=space, auth=auth)
     except (KibanaError, httpx.HTTPError) as e:
         typer.echo(f"✗ {e}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     typer.echo(f"已导入 {result.successCount} 个对象 / imported {result.successCount} saved objects into {base}")
 
 

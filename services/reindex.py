@@ -4,8 +4,8 @@ reached it — search never sees a half-built index."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan

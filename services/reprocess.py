@@ -8,7 +8,7 @@ services/reindex.py; the orphan sweep of the ingest API is services/ingest/orpha
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from packaging.version import InvalidVersion, Version
 

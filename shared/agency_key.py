@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+
 from shared.record import Record
 from shared.textnorm import to_simplified
 
@@ -56,7 +57,7 @@ def _locate_many(texts: list[str]) -> None:
     import cpca  # heavy (loads its area table once); imported only when a key is needed
 
     frame = cpca.transform(todo)
-    for text, adcode, province, city, county in zip(todo, frame["adcode"], frame["省"], frame["市"], frame["区"]):
+    for text, adcode, province, city, county in zip(todo, frame["adcode"], frame["省"], frame["市"], frame["区"], strict=True):
         _located[text] = (_clean(adcode), _clean(province), _clean(city), _clean(county))
 
 
@@ -101,7 +102,7 @@ def prepare(records: list[Record]) -> None:
     lookups. Best effort: should the batch call fail, each record is located (and fails) on its own."""
     try:
         _locate_many([_located_text(r)[1] for r in records])
-    except Exception:  # noqa: BLE001 — agency_key retries per record, inside its document's isolation
+    except Exception:  # agency_key retries per record, inside its document's isolation
         log.warning("batch agency location failed; locating one by one", exc_info=True)
 
 

@@ -189,7 +189,7 @@ def _registry_complete(alias: str) -> None:
     """A new, empty index: the body registry (shared/bodies.py) will see every report that enters it."""
     try:
         BodyRegistry(status_store().r, alias).start_empty()
-    except Exception:  # noqa: BLE001 — Redis unreachable: the stages keep searching, which is only slower
+    except Exception:  # Redis unreachable: the stages keep searching, which is only slower
         log.warning("could not mark the body registry complete for %s", alias, exc_info=True)
 
 

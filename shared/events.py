@@ -19,7 +19,7 @@ import queue
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,7 +38,7 @@ class PipelineEvent(BaseModel):
     """One document in the events index; field names are the mapping's (shared/events_index.py)."""
     model_config = ConfigDict(populate_by_name=True)
 
-    timestamp: datetime = Field(alias="@timestamp", default_factory=lambda: datetime.now(timezone.utc))
+    timestamp: datetime = Field(alias="@timestamp", default_factory=lambda: datetime.now(UTC))
     event_type: Literal["stage", "queue_depth"] = "stage"
     document_id: str | None = None
     stage: str

@@ -10,7 +10,7 @@ on every distribution. The ingest API prunes on its own (see shared/queue_sample
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from elasticsearch import Elasticsearch, NotFoundError
@@ -27,7 +27,7 @@ def events_prefix() -> str:
 
 def index_for(ts: datetime, prefix: str | None = None) -> str:
     """The daily index an event at `ts` (UTC) belongs to."""
-    return f"{prefix or events_prefix()}-{ts.astimezone(timezone.utc):%Y.%m.%d}"
+    return f"{prefix or events_prefix()}-{ts.astimezone(UTC):%Y.%m.%d}"
 
 
 def events_pattern(prefix: str | None = None) -> str:
@@ -109,7 +109,7 @@ def prune_events(es: Elasticsearch, days: int, prefix: str | None = None, *, tod
     and the `days` before it are kept. Returns the deleted (or, with dry_run, the doomed) index names."""
     if days < 1:
         raise ValueError("days must be at least 1")
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     cutoff = today - timedelta(days=days)
     doomed = sorted(n for n, d in events_indices(es, prefix).items() if d < cutoff)
     if doomed and not dry_run:

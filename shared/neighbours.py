@@ -7,6 +7,7 @@ from shared.errors import ServiceBusy
 from shared.record import Record
 from shared.settings import get_settings
 
+
 def _neighbour_search(key: str, years: tuple[int, ...], exclude_id: str) -> dict:
     return {"size": 20 * len(years),
             "query": {"bool": {"filter": [{"term": {"agency_key": key}}, {"terms": {"meta.year": list(years)}}],
@@ -54,15 +55,16 @@ def previous_reports(wanted: list[tuple[str | None, int | None, str]]) -> list[R
     bodies = BodyRegistry(status_store().r)
     registered = bodies.current_many([(k, y) for k, y, _ in wanted])
     found: dict[str, Record] = {}
-    ids = sorted({d for d, (_, _, ex) in zip(registered, wanted) if d and d != ex})
+    ids = sorted({d for d, (_, _, ex) in zip(registered, wanted, strict=True) if d and d != ex})
     if ids:
         for doc in es().mget(index=get_settings().es_alias, ids=ids, source=["record"])["docs"]:
             if doc.get("found"):
                 found[doc["_id"]] = Record.model_validate(doc["_source"]["record"])
-    out: list[Record | None] = [found.get(d) if d and d != ex else None for d, (_, _, ex) in zip(registered, wanted)]
+    out: list[Record | None] = [found.get(d) if d and d != ex else None for d, (_, _, ex) in zip(registered, wanted, strict=True)]
     if bodies.is_complete():
         return out  # a body and year the registry does not know has no report (shared/bodies.py)
-    misses = [i for i, (rec, (k, y, _)) in enumerate(zip(out, wanted)) if rec is None and k and y is not None]
-    for i, hits in zip(misses, _msearch([_current_search(wanted[i][0], wanted[i][1], wanted[i][2]) for i in misses])):
+    misses = [i for i, (rec, (k, y, _)) in enumerate(zip(out, wanted, strict=True)) if rec is None and k and y is not None]
+    searches = [_current_search(wanted[i][0], wanted[i][1], wanted[i][2]) for i in misses]
+    for i, hits in zip(misses, _msearch(searches), strict=True):
         out[i] = Record.model_validate(hits[0]["_source"]["record"]) if hits else None
     return out

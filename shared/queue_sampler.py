@@ -44,7 +44,7 @@ def live_workers(timeout: float = 1.0) -> dict[str, int] | None:
     """Live workers per stage queue, or None when the broadcast itself failed."""
     try:
         replies = celery_app.control.inspect(timeout=timeout).active_queues() or {}
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 — broker trouble: None, the caller tries again
         log.info("worker inspect failed: %r", e)
         return None
     counts = {q: 0 for q in STAGE_QUEUES}

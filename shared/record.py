@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 # The table keys and section titles, re-exported: declared once, with their labels, in the catalogue.
-from shared.schema import (  # noqa: F401
+from shared.schema import (  # noqa: F401 — re-exported (see above)
     AD_2019,
     AD_2021,
     AD_KEYS,
@@ -30,7 +30,9 @@ from shared.schema import (  # noqa: F401
     Template,
 )
 
-PARSER_VERSION = "1.2.0"  # 1.2.0: what is not an annual report is refused (not_a_report); 1.1.0: cells placed only where certain, provenance and quality; 1.0.1: HTML <title>
+# 1.2.0: what is not an annual report is refused (not_a_report); 1.1.0: cells placed only where certain,
+# provenance and quality; 1.0.1: HTML <title>
+PARSER_VERSION = "1.2.0"
 
 Cell = int | float | None
 

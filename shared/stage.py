@@ -98,7 +98,7 @@ class Batch:
                 raise
             self._lost.add(doc_id)
             _give_up(doc_id, self.stage, e, self._started[doc_id], self.retries)
-        except Exception as e:  # noqa: BLE001 — a bug must not kill the worker nor lose the document
+        except Exception as e:  # a bug must not kill the worker nor lose the document
             log.exception("stage %s doc %s crashed", self.stage, doc_id)
             self._lost.add(doc_id)
             _give_up(doc_id, self.stage, e, self._started[doc_id], self.retries)
@@ -259,7 +259,7 @@ def _give_up(doc_id: str, stage: str, e: BaseException, t0: float, retries: int)
     try:
         status_store().fail(doc_id, "internal", msg, stage)
         status_store().dead_letter(doc_id, stage, msg)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("could not record failure of %s", doc_id)
     emit_event(doc_id, stage, "dead_letter", time.monotonic() - t0, retries, msg)
     return None

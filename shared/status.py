@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 import redis
@@ -47,7 +47,7 @@ class DocumentStatus(BaseModel):
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 # A stage finishing is the commonest write (four per document): one round trip, atomic inside Redis,
@@ -83,7 +83,7 @@ class StatusStore:
         if not doc_ids:
             return {}
         raws = self.r.mget([_KEY + d for d in doc_ids])
-        return {d: DocumentStatus.model_validate_json(raw) for d, raw in zip(doc_ids, raws) if raw}
+        return {d: DocumentStatus.model_validate_json(raw) for d, raw in zip(doc_ids, raws, strict=True) if raw}
 
     def create(self, doc_id: str, *, filename: str | None, content_type: str | None,
                source_url: str | None, size: int) -> tuple[DocumentStatus, bool]:

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from shared.kibana import load_objects
 from monitoring.kibana_objects import FILES, OUT_DIR, to_ndjson
+from shared.kibana import load_objects
 
 OBJECTS = load_objects(OUT_DIR)
 BY_KEY = {(o["type"], o["id"]): o for o in OBJECTS}

@@ -6,6 +6,8 @@ import io
 import random
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from services.parse.normalize import normalize
@@ -77,9 +79,6 @@ def test_name_does_not_decide() -> None:
 def test_error_serializes() -> None:
     assert _error(b"").as_dict() == {"code": "empty", "message": "文档为空 / empty document"}
 
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _PREFIXES = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body><table><tr><td>", b"\xef\xbb\xbf", b"\xff\xfe"]
 

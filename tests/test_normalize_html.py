@@ -43,7 +43,8 @@ def test_thead_tbody_and_spans_past_row_end() -> None:
 
 
 def test_cell_text_joins_wrapped_lines_and_folds_width() -> None:
-    html = "<table><tr><td>本年新<br/>制作数量</td><td><p>商业</p><p>企业</p></td></tr><tr><td>１２</td><td>３，４５６</td></tr></table>"
+    html = ("<table><tr><td>本年新<br/>制作数量</td><td><p>商业</p><p>企业</p></td></tr>"
+            "<tr><td>１２</td><td>３，４５６</td></tr></table>")
     (table,) = normalize(_html(html), "id").tables
     assert table.rows == [["本年新制作数量", "商业企业"], ["12", "3,456"]]
 

@@ -55,7 +55,8 @@ def test_pdf_chinese_with_full_width_digits() -> None:
     pdf.add_page()
     pdf.add_font("wqy", fname=str(CJK_FONT), collection_font_number=0)
     pdf.set_font("wqy", size=12)
-    pdf.multi_cell(0, text="某局２０２３年政府信息公开工作年度报告\n一、总体情况　本年新收申请１２件", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, text="某局２０２３年政府信息公开工作年度报告\n一、总体情况　本年新收申请１２件",
+                   new_x="LMARGIN", new_y="NEXT")
     with pdf.table(headings_style=FontFace(emphasis=None)) as table:
         for row in (("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "１", "０", "１１")):
             cells = table.row()

@@ -7,7 +7,6 @@ real reports whose tables were lost to their layout stay reports, with their MIS
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,9 @@ from services.parse.parser.recognise import CODE, is_structured_data, refusal
 from services.pipeline import process_bytes
 from shared.errors import ProcessingError
 from shared.record import Record
-from tests.synth import generate
 from tests.parse_support import doc_of, text_doc
 from tests.paths import REAL, REAL_PDF, REPO, SEEDS, SHARED
+from tests.synth import generate
 
 WILD = SHARED / "corpus" / "wild-dev"
 HEADLINE = "不是政府信息公开工作年度报告 / not an annual report"

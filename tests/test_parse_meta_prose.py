@@ -19,9 +19,9 @@ from services.parse.parser.sections import find_headings
 from services.parse.parser.text import clean, join_labels, prose_breaks, repair_prose
 from services.validate.rules.narrative import check_narrative
 from shared.record import Meta
-from tests.synth import generate
 from tests.parse_support import doc_of, text_doc
 from tests.paths import SHARED
+from tests.synth import generate
 from tests.validate_factory import record as factory_record
 
 WILD = SHARED / "corpus" / "wild-dev"

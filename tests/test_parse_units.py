@@ -118,21 +118,21 @@ def _check_tables(rec):
 
 
 def test_pipe_rows():
-    text = _report(lambda l, v: l + " | " + " | ".join(map(str, v)) + " |",
+    text = _report(lambda label, v: label + " | " + " | ".join(map(str, v)) + " |",
                    "规章 | 0 | 0 | 0\n行政规范性文件 | 4 | 1 | 7",
                    " | ".join(["1", "0", "0", "0", "1"] + ["0"] * 10))
     _check_tables(parse(text_doc(text)))
 
 
 def test_one_cell_per_line_with_blank_lines():
-    text = _report(lambda l, v: l + "\n\n" + "\n".join(map(str, v)),
+    text = _report(lambda label, v: label + "\n\n" + "\n".join(map(str, v)),
                    "规章\n0\n0\n0\n行政规范性文件\n\n4\n1\n7",
                    "\n".join(["1", "0", "0", "0", "1"] + ["0"] * 10))
     _check_tables(parse(text_doc(text)))
 
 
 def test_run_together_web_text():
-    text = _report(lambda l, v: l + "".join(map(str, v)), "规章000行政规范性文件417",
+    text = _report(lambda label, v: label + "".join(map(str, v)), "规章000行政规范性文件417",
                    "100010000000000")
     rec = parse(text_doc(text.replace("\n", "")))
     _check_tables(rec)
@@ -140,7 +140,7 @@ def test_run_together_web_text():
 
 
 def test_empty_html_cells_stay_null_with_raw_text():
-    text = _report(lambda l, v: l + " | " + " | ".join("" if x == 0 else str(x) for x in v),
+    text = _report(lambda label, v: label + " | " + " | ".join("" if x == 0 else str(x) for x in v),
                    "规章 | / | / | /\n行政规范性文件 | 4 | 1 | 7", " | ".join(["1", "", "", "", "1"] + [""] * 10))
     rec = parse(text_doc(text))
     assert rec.applications["new_received"]["commercial"] is None
@@ -151,7 +151,7 @@ def test_empty_html_cells_stay_null_with_raw_text():
 
 
 def test_ambiguous_run_together_row_is_reported():
-    text = _report(lambda l, v: l + " " + " ".join(map(str, v)), "规章 0 0 0\n行政规范性文件3023", "0 " * 15)
+    text = _report(lambda label, v: label + " " + " ".join(map(str, v)), "规章 0 0 0\n行政规范性文件3023", "0 " * 15)
     rec = parse(text_doc(text))
     amb = [f for f in rec.findings if f.rule == "AMBIGUOUS_CELLS"]
     # 30|2|3 would leave fewer in force than issued net of repeals: the record takes 3|0|23 and the
@@ -163,7 +163,7 @@ def test_ambiguous_run_together_row_is_reported():
 
 def test_arithmetic_ambiguity_in_application_row_is_resolved_and_reported():
     """'120000012' reads four ways as seven cells; only 12|0|0|0|0|0|12 has its row sum right."""
-    text = _report(lambda l, v: l + " " + ("120000012" if l.startswith("一、") else " ".join(map(str, v))),
+    text = _report(lambda label, v: label + " " + ("120000012" if label.startswith("一、") else " ".join(map(str, v))),
                    "规章 0 0 0\n行政规范性文件 4 1 7", "0 " * 15)
     rec = parse(text_doc(text))
     assert list(rec.applications["new_received"].values()) == [12, 0, 0, 0, 0, 0, 12]
@@ -190,7 +190,8 @@ def test_sections_in_any_numbering_style():
     text = ("报告\n(一)总体情况\n甲。\n(二)主动公开政府信息情况\n乙。\n(三)收到和处理政府信息公开申请情况\n丙。\n"
             "(四)政府信息公开行政复议、行政诉讼情况\n丁。\n(五)存在的主要问题及改进情况\n戊。\n(六)其他需要报告的事项\n己。")
     rec = parse(text_doc(text))
-    assert [(s.no, s.text) for s in rec.sections] == [(1, "甲。"), (2, "乙。"), (3, "丙。"), (4, "丁。"), (5, "戊。"), (6, "己。")]
+    assert [(s.no, s.text) for s in rec.sections] == [(1, "甲。"), (2, "乙。"), (3, "丙。"),
+                                                      (4, "丁。"), (5, "戊。"), (6, "己。")]
     assert rec.sections[3].title == "政府信息公开行政复议、行政诉讼情况"
 
 

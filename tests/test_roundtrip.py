@@ -82,7 +82,7 @@ def _require_pdf_font(layout: str) -> None:
 
 @pytest.mark.parametrize("injected", [False, True], ids=["consistent", "injected"])
 @pytest.mark.parametrize("layout,template,encoding,trad", _cases(),
-                         ids=[f"{l}-{t}-{e or 'bin'}-{'trad' if tr else 'simp'}" for l, t, e, tr in _cases()])
+                         ids=[f"{lay}-{t}-{e or 'bin'}-{'trad' if tr else 'simp'}" for lay, t, e, tr in _cases()])
 def test_roundtrip(layout, template, encoding, trad, injected):
     _require_pdf_font(layout)
     check_roundtrip(_report(layout, template, encoding, trad, injected))

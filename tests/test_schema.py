@@ -18,10 +18,22 @@ from services.search import query
 from services.validate.rules import _common
 from shared import record
 from shared.es_index import FACET_PATHS, MAPPING_VERSION, SUMMARY_FIGURES, index_body
-from shared.schema import (FACETS, KEY_FIGURES, SECTIONS, STATS_GROUPS, TABLE, TABLES, TEMPLATES, catalogue,
-                           cell_labels, identities_of, ordered_cell_paths, table_cells)
-from tests.synth import generate
+from shared.schema import (
+    FACETS,
+    KEY_FIGURES,
+    SECTIONS,
+    STATS_GROUPS,
+    TABLE,
+    TABLES,
+    TEMPLATES,
+    catalogue,
+    cell_labels,
+    identities_of,
+    ordered_cell_paths,
+    table_cells,
+)
 from tests.paths import REPO
+from tests.synth import generate
 
 
 def test_every_cell_path_of_both_templates_exactly_once():

@@ -11,11 +11,17 @@ import opencc
 import pytest
 
 from shared.record import (
-    AD_2019, AD_2021, APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019, APP_ROWS_2021,
-    RL_COLS, RL_GROUPS,
+    AD_2019,
+    AD_2021,
+    APP_COLS,
+    APP_OTHER_SUBROWS,
+    APP_RESULT_ROWS,
+    APP_ROWS_2019,
+    APP_ROWS_2021,
+    RL_COLS,
+    RL_GROUPS,
 )
-from tests.synth import KINDS, TEXT_LAYOUTS, generate, make_report
-from tests.synth import oracle
+from tests.synth import KINDS, TEXT_LAYOUTS, generate, make_report, oracle
 from tests.synth.inject import inject
 from tests.synth.render import pdf_available
 from tests.synth.values import make_truth
@@ -67,14 +73,14 @@ def _check_consistent(truth: dict) -> None:
     apps, rl, meta = truth["applications"], truth["review_litigation"], truth["meta"]
     rows = APP_ROWS_2021 if meta["template"] == "2021" else APP_ROWS_2019
     assert list(apps) == list(rows)
-    z = lambda v: v or 0  # noqa: E731 (null cells only replace zeros)
+    z = lambda v: v or 0  # noqa: E731 — a one-line helper: null cells only replace zeros
     for col in APP_COLS:
         assert z(apps["new_received"][col]) + z(apps["carried_over"][col]) == \
                z(apps["total"][col]) + z(apps["carried_forward"][col])
         assert sum(z(apps[r][col]) for r in APP_RESULT_ROWS) == z(apps["total"][col])
         if meta["template"] == "2021":
             assert sum(z(apps[s][col]) for s in APP_OTHER_SUBROWS) == z(apps["other"][col])
-    for row, cells in apps.items():
+    for cells in apps.values():
         assert sum(z(cells[c]) for c in APP_COLS[:-1]) == cells["total"]
         assert all(v is None or (isinstance(v, int) and v >= 0) for v in cells.values())
     assert list(rl) == list(RL_GROUPS)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from services.validate.cross_year import cross_year
-from shared.agency_key import agency_key
 from services.validate.rules import validate
+from shared.agency_key import agency_key
 from tests.validate_seed_records import real_expected, real_names, real_record
 
 PARSER_RULES = {"AMBIGUOUS_CELLS"}  # the parser's, not validate's

@@ -8,7 +8,6 @@ from services.validate.rules.empty_cells import check_empty_cells
 from services.validate.rules.plausibility import check_plausibility, is_township
 from tests.validate_factory import record
 
-
 # --- BAD_VALUE -----------------------------------------------------------------------------------
 
 def test_negative_count_is_bad_but_signed_change_is_not():

@@ -7,7 +7,7 @@ import base64
 import json
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import HTTPException
@@ -26,7 +26,7 @@ def new_secret() -> str:
 
 def reference_delivery(secret: str, body: bytes, msg_id: str = "msg_1", at: datetime | None = None) -> dict[str, str]:
     """Headers as a sender using the reference library makes them."""
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     return {"webhook-id": msg_id, "webhook-timestamp": str(int(at.timestamp())),
             "webhook-signature": Webhook(secret).sign(msg_id, at, body.decode())}
 
@@ -68,7 +68,7 @@ def test_wrong_secret_rejected():
 @pytest.mark.parametrize("offset", [-301, +301])
 def test_timestamp_outside_window_rejected(offset):
     secret = new_secret()
-    at = datetime.fromtimestamp(time.time() + offset, tz=timezone.utc)
+    at = datetime.fromtimestamp(time.time() + offset, tz=UTC)
     with pytest.raises(SignatureError) as e:
         verify([secret], reference_delivery(secret, BODY, at=at), BODY, tolerance=300)
     assert e.value.reason == "stale"

@@ -2,8 +2,17 @@
 from __future__ import annotations
 
 from shared.record import (
-    AD_2019, AD_2021, APP_COLS, APP_ROWS_2019, APP_ROWS_2021, RL_COLS, RL_GROUPS, SECTION_TITLES,
-    Meta, Record, Section,
+    AD_2019,
+    AD_2021,
+    APP_COLS,
+    APP_ROWS_2019,
+    APP_ROWS_2021,
+    RL_COLS,
+    RL_GROUPS,
+    SECTION_TITLES,
+    Meta,
+    Record,
+    Section,
 )
 
 # A small, fully consistent applications table (natural persons 5 + one company, one carried over).

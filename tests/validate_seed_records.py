@@ -9,7 +9,7 @@ from functools import cache
 import opencc
 from bs4 import BeautifulSoup
 
-from shared.record import Meta, Record, Region, Section, Source, SECTION_TITLES
+from shared.record import SECTION_TITLES, Meta, Record, Region, Section, Source
 from tests.paths import FIXTURES, REAL, SEEDS, SHARED
 
 EXPECTED = SHARED / "spec" / "seeds.expected.json"

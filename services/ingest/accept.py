@@ -27,7 +27,7 @@ class EnqueueError(Exception):
 def enqueue(doc_id: str) -> None:
     try:
         celery_app.send_task("nianbao.normalize", args=[doc_id], queue="normalize")
-    except Exception as e:  # noqa: BLE001 — broker down: the caller answers 503, the bytes stay stored
+    except Exception as e:  # broker down: the caller answers 503, the bytes stay stored
         raise EnqueueError(str(e)) from e
 
 
@@ -45,7 +45,8 @@ def accept_bytes(data: bytes, *, filename: str | None, content_type: str | None,
         try:
             send(doc_id)
         except EnqueueError:
-            statuses.fail(doc_id, "enqueue", "暂时无法加入处理队列，请稍后重新提交 / could not enqueue, please resend later", "ingest")
+            statuses.fail(doc_id, "enqueue", "暂时无法加入处理队列，请稍后重新提交 / could not enqueue, please resend later",
+                          "ingest")
             raise
     if not fresh:
         st = statuses.get(doc_id) or st  # a re-sent document: tell where it is now

@@ -35,7 +35,7 @@ async def lifespan(_: FastAPI):
         log.warning("index not ensured at start-up: %r", e)
     try:
         ensure_events_template(es_client())
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 — monitoring set-up must not stop ingest
         log.warning("events template not ensured at start-up: %r", e)
     sampler = QueueSampler()  # queue-depth events for the Kibana pipeline dashboard
     sampler.start()

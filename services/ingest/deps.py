@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from services.ingest.accept import enqueue
 from services.ingest.enqueue_batcher import EnqueueBatcher
-
 from shared.settings import get_settings
 from shared.status import StatusStore
 from shared.storage import Storage

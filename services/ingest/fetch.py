@@ -54,7 +54,7 @@ async def resolve_checked(host: str, port: int, allow_private: bool) -> str:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise FetchError(502, f"无法解析主机 {host}", f"cannot resolve host {host}")
+        raise FetchError(502, f"无法解析主机 {host}", f"cannot resolve host {host}") from None
     addrs = [ipaddress.ip_address(info[4][0]) for info in infos]
     if not addrs:
         raise FetchError(502, f"无法解析主机 {host}", f"cannot resolve host {host}")
@@ -76,7 +76,7 @@ async def fetch(url: str, *, allow_hosts: list[str], allow_private: bool, max_by
     try:
         current = httpx.URL(url)
     except (httpx.InvalidURL, ValueError):
-        raise FetchError(422, "URL 格式不正确", "malformed URL")
+        raise FetchError(422, "URL 格式不正确", "malformed URL") from None
     first_host = current.host
     async with httpx.AsyncClient(follow_redirects=False, trust_env=False,
                                  timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0))) as client:
@@ -108,9 +108,9 @@ async def fetch(url: str, *, allow_hosts: list[str], allow_private: bool, max_by
                     return Fetched(data, ctype.split(";")[0].strip() if ctype else None,
                                    _filename(current), str(current))
             except httpx.TimeoutException:
-                raise FetchError(504, "抓取超时", "fetching the URL timed out")
+                raise FetchError(504, "抓取超时", "fetching the URL timed out") from None
             except httpx.HTTPError as e:
-                raise FetchError(502, f"抓取失败：{type(e).__name__}", f"fetching the URL failed: {type(e).__name__}")
+                raise FetchError(502, f"抓取失败：{type(e).__name__}", f"fetching the URL failed: {type(e).__name__}") from e
         raise FetchError(502, "重定向次数过多", "too many redirects")
 
 

@@ -37,7 +37,7 @@ def sweep_orphans(statuses: StatusStore, min_age: float, lock_seconds: int = 5) 
     ids = statuses.ids()
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        for doc_id, raw in zip(chunk, r.mget([f"nianbao:doc:{d}" for d in chunk])):
+        for doc_id, raw in zip(chunk, r.mget([f"nianbao:doc:{d}" for d in chunk]), strict=True):
             if not raw or doc_id in in_flight:
                 continue
             st = DocumentStatus.model_validate_json(raw)

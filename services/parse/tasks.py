@@ -7,9 +7,9 @@ import logging
 from services.parse.normalize import normalize
 from services.parse.parser import parse
 from services.parse.parser.recognise import refusal
+from shared.clients import es_client, status_store, storage
 from shared.document import NormalizedDoc
 from shared.errors import ProcessingError
-from shared.clients import es_client, status_store, storage
 from shared.stage import Batch, stage_task
 
 log = logging.getLogger(__name__)

@@ -29,13 +29,14 @@ async def lifespan(_: FastAPI):
         if (found := mapping_version(es, index)) < MAPPING_VERSION:
             log.warning("index %s has mapping version %s, search expects %s: run `nianbao reindex` "
                         "/ 索引映射版本过旧，请运行 nianbao reindex", index, found, MAPPING_VERSION)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 — search starts even while ES is down (health says so)
         log.warning("index not ensured at start-up: %r", e)
     yield
 
 
 app = FastAPI(title="Nianbao search API / 年报检索接口", version="1.0", lifespan=lifespan,
-              description="全文与分面检索政府信息公开工作年度报告及其数据 / full-text and faceted search over the reports and their figures")
+              description="全文与分面检索政府信息公开工作年度报告及其数据 / "
+                          "full-text and faceted search over the reports and their figures")
 for r in (search, reports, stats, timeline, export, schema):
     app.include_router(r.router)
 errors.install(app)

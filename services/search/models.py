@@ -63,7 +63,8 @@ class ReportRecord(BaseModel):
     provenance: dict[str, dict[str, Any]] = {}
     quality: dict[str, Any] | None = None
     text: str | None = None
-    superseded: bool = Field(description="已被同一机关同一年度的新版本取代 / replaced by a newer version of the same body and year")
+    superseded: bool = Field(description="已被同一机关同一年度的新版本取代 / "
+                                         "replaced by a newer version of the same body and year")
     indexed_at: str | None
     agency_key: str | None
 

@@ -6,10 +6,10 @@ sort, a statistic to its figure) are stated in the operations' descriptions."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic_core import PydanticCustomError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from services.search.query import GROUPS, MAX_PAGE, SearchParams, cell_paths
 from shared.record import Grade, Level, Severity, Template

@@ -87,12 +87,13 @@ def _supersede(batch: Batch, alias: str, bodies: BodyRegistry, docs: list[_Doc])
     # superseded when it arrived); otherwise also search for versions it never saw.
     hits = ([[] for _ in docs] if not docs or bodies.is_complete()
             else neighbour_hits_many([(d.key, (d.year,), d.id) for d in docs]))  # type: ignore[misc]
-    others = [({h["id"] for h in hs} | ({r} if r and r != d.id else set())) for d, r, hs in zip(docs, registered, hits)]
+    others = [({h["id"] for h in hs} | ({r} if r and r != d.id else set()))
+              for d, r, hs in zip(docs, registered, hits, strict=True)]
     in_batch: dict[tuple[str, int], list[str]] = {}
     for d in docs:
         in_batch.setdefault((d.key, d.year), []).append(d.id)  # type: ignore[arg-type]
     statuses = status_store().get_many(sorted({d.id for d in docs} | set().union(*others)))
-    for d, other_ids in zip(docs, others):
+    for d, other_ids in zip(docs, others, strict=True):
         other_ids |= {o for o in in_batch[(d.key, d.year)] if o != d.id}  # type: ignore[index]
         mine = statuses[d.id].received_at if d.id in statuses else now_iso()
         for other_id in sorted(other_ids):

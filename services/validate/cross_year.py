@@ -12,10 +12,10 @@ when one of its cells is null.
 """
 from __future__ import annotations
 
+from shared.agency_key import agency_key
 from shared.record import APP_COLS, Cell, Finding, Record
 from shared.schema import ACTIVE_DISCLOSURE
 
-from shared.agency_key import agency_key
 from .rules._common import APP_COL_NAMES, finding, fmt
 
 __all__ = ["agency_key", "cross_year"]

@@ -10,7 +10,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from tests.integration.conftest import servers, stack  # noqa: F401  (the real stack fixtures)
+from tests.integration.conftest import servers, stack  # noqa: F401 — the real stack fixtures, used by name
 from tests.paths import REPO
 
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -56,5 +56,5 @@ def pytest_runtest_makereport(item, call):
     if rep.when == "call" and rep.failed and driver is not None:
         try:
             shot(driver, f"FAILED-{item.name}")
-        except Exception:  # noqa: BLE001  (the browser itself may be what failed)
+        except Exception:  # noqa: BLE001 — the browser itself may be what failed
             pass

@@ -46,7 +46,7 @@ def test_search_facet_open_report_see_flagged_cell(stack, corpus, browser):
     while browser.find_element(By.ID, "more").is_displayed():
         n = len(browser.find_elements(By.CSS_SELECTOR, "#hits .hit"))
         browser.find_element(By.ID, "more").click()
-        WebDriverWait(browser, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#hits .hit")) > n)
+        WebDriverWait(browser, 20).until(lambda d, n=n: len(d.find_elements(By.CSS_SELECTOR, "#hits .hit")) > n)
     listed = [e.get_attribute("data-id") for e in browser.find_elements(By.CSS_SELECTOR, "#hits .hit")]
     assert sorted(listed) == sorted(r["id"] for r in current)
 
@@ -159,7 +159,8 @@ def test_labels_come_from_the_schema_endpoint(stack, corpus, browser):
     tables = {t["key"]: t for t in schema["tables"]}
     app = tables["applications"]
     heads = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#table-applications thead th")]
-    assert heads == ["项目", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"]
+    assert heads == ["项目", "自然人", "法人或其他组织", "总计",
+                     "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他组织"]
     # A row head's own text (a finding naming the whole row appends its rule's name after it).
     row_heads = "return [...document.querySelectorAll(arguments[0])].map((th) => th.firstChild.textContent)"
     assert browser.execute_script(row_heads, "#table-applications tbody th") == [r["label"] for r in app["rows"]["2021"]]

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from tests.integration.stack import BIN, LOGS, REDIS_PORT, REDIS_DB
+from tests.integration.stack import BIN, LOGS, REDIS_DB, REDIS_PORT
 from tests.paths import REPO
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.synth import TEXT_LAYOUTS, generate
 from tests.paths import REAL, SEEDS
+from tests.synth import TEXT_LAYOUTS, generate
 
 HOSTILE_AGENCY = "测试县<script>window.__xss=1</script>人民政府"
 HOSTILE_LINE = '特别说明：<img src=x onerror="window.__xss=1">本段文字应原样显示。'
@@ -68,7 +68,7 @@ def load(stack, n_synth: int = 36, timeout: float = 600) -> Corpus:
     assert not pending, f"not processed in time: {sorted(pending)}"
     indexed = [i for n, i in c.ids.items() if n not in c.failed]
     with httpx.Client(base_url=stack.search_url, timeout=30) as client, ThreadPoolExecutor(4) as pool:
-        for doc_id, rec in zip(indexed, pool.map(lambda i: client.get(f"/api/v1/reports/{i}").json(), indexed)):
+        for doc_id, rec in zip(indexed, pool.map(lambda i: client.get(f"/api/v1/reports/{i}").json(), indexed), strict=True):
             c.records[doc_id] = rec
     # Index refresh: make sure every indexed record is visible to search before the tests start.
     for _ in range(40):

@@ -51,7 +51,7 @@ def stop_servers() -> None:
     for name in ("redis.sh", "es.sh"):
         try:
             script(name, "stop", env=env)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 — stop the other server too; say what failed
             print(f"stopping {name}: {e}", file=sys.stderr)
 
 

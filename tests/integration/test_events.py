@@ -10,15 +10,15 @@ import subprocess
 import time
 import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 import redis
 from elasticsearch import Elasticsearch
 
-from shared.kibana import load_objects
 from monitoring.kibana_objects import EVENTS_DV, LENS_TYPES, REPORTS_DV, referenced_fields
+from shared.kibana import load_objects
 from tests.integration.conftest import wait_status
 from tests.integration.stack import BIN, STAGES, Stack, stack_env
 from tests.paths import SEEDS
@@ -218,7 +218,7 @@ def test_events_prune_deletes_only_old_daily_indices(stack, es, prefix, seeded):
     decoy = f"{prefix}-archive"  # not a daily index: never touched
     for name in old + [decoy]:
         es.indices.create(index=name)
-    today = f"{prefix}-{datetime.now(timezone.utc):%Y.%m.%d}"
+    today = f"{prefix}-{datetime.now(UTC):%Y.%m.%d}"
     env = {**os.environ, **stack.env}
 
     def prune(*args: str) -> str:

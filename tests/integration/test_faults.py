@@ -83,7 +83,7 @@ def statuses(stack: Stack, ids: list[str]) -> dict[str, str]:
     out = {}
     for i in range(0, len(ids), 200):
         chunk = ids[i:i + 200]
-        for doc_id, raw in zip(chunk, r.mget([f"nianbao:doc:{d}" for d in chunk])):
+        for doc_id, raw in zip(chunk, r.mget([f"nianbao:doc:{d}" for d in chunk]), strict=True):
             out[doc_id] = redis_status(raw)
     return out
 

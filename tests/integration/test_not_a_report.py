@@ -15,19 +15,19 @@ from shared.es_index import es_document
 from shared.record import PARSER_VERSION, Record
 from shared.status import now_iso
 from shared.storage import Storage
-from tests.synth import make_report
 from tests.integration.conftest import search_json, wait_status
 from tests.integration.quality_corpus import without_tables
 from tests.integration.stack import Stack
 from tests.integration.test_faults_recovery import nianbao
 from tests.paths import SHARED
+from tests.synth import make_report
 
 HEADLINE = "不是政府信息公开工作年度报告 / not an annual report"
 WORD = "营商环境专题座谈会"  # only in the news page: a search for it must find nothing
 NEWS = ("<html><head><title>区政府召开营商环境专题座谈会_政务动态</title></head><body>"
         f"<h1>区政府召开{WORD}</h1><p>发布时间：2024-03-12</p>"
         f"<p>2024年3月12日，区政府召开{WORD}，听取企业意见建议。会议要求各部门持续优化服务，"
-        "切实解决企业反映的问题。</p></body></html>").encode("utf-8")
+        "切实解决企业反映的问题。</p></body></html>").encode()
 MANIFEST = SHARED / "corpus" / "wild-dev" / "manifest.json"
 
 
@@ -140,7 +140,7 @@ def test_reprocess_outdated_retries_it_only_after_a_parser_upgrade(stack, refuse
 def test_a_non_report_an_older_parser_indexed_leaves_the_index_when_reprocessed(stack):
     """Before this check, such documents were indexed: their validated record and search entry are
     removed when the document is read again and refused."""
-    data = "本页为测试页面。\n".encode("utf-8")
+    data = "本页为测试页面。\n".encode()
     doc_id = post(stack, data, "old.txt")["id"]
     assert_refused(wait_status(stack, doc_id, timeout=120))
     # as an older parser left it: a validated record and a search entry

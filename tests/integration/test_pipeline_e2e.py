@@ -2,7 +2,6 @@
 search API."""
 from __future__ import annotations
 
-import os
 import time
 
 import httpx

@@ -11,7 +11,7 @@ import os
 import subprocess
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
@@ -37,7 +37,7 @@ SECRETS = {"gov": [secret(), secret()], "strict": [secret()], "limited": [secret
 class Files(BaseHTTPRequestHandler):
     """The remote publisher: a real HTTP server the webhook URLs point at."""
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         port = self.server.server_address[1]
         if self.path == "/report.txt":
             self._send(200, SEED)
@@ -118,7 +118,7 @@ def deliver(stack: Stack, source: str, payload: dict | bytes, *, secret_: str | 
     """A delivery signed by the reference library, as a Standard Webhooks sender makes it."""
     body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
     msg_id = msg_id or f"msg_{os.urandom(8).hex()}"
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     sig = Webhook(secret_ or SECRETS[source][0]).sign(msg_id, at, body.decode())
     headers = {"webhook-id": msg_id, "webhook-timestamp": str(int(at.timestamp())), "webhook-signature": sig,
                "content-type": "application/json"}
@@ -157,9 +157,9 @@ def test_bad_deliveries_rejected_and_make_no_document(wh):
     before = doc_count(wh)
     r = deliver(wh, "gov", text_payload("wrong"), secret_=secret())
     assert r.status_code == 401 and "签名无效" in r.text and "invalid signature" in r.text
-    r = deliver(wh, "gov", text_payload("stale"), at=datetime.now(timezone.utc) - timedelta(minutes=10))
+    r = deliver(wh, "gov", text_payload("stale"), at=datetime.now(UTC) - timedelta(minutes=10))
     assert r.status_code == 401 and "replay" in r.text
-    r = deliver(wh, "gov", text_payload("future"), at=datetime.now(timezone.utc) + timedelta(minutes=10))
+    r = deliver(wh, "gov", text_payload("future"), at=datetime.now(UTC) + timedelta(minutes=10))
     assert r.status_code == 401
     good = json.dumps(text_payload("tampered")).encode()
     r = deliver(wh, "gov", good, body_override=good.replace(b"tampered", b"tampereD"))

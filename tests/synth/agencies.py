@@ -72,13 +72,13 @@ class Agency:
 def divisions() -> tuple[tuple[str, str, str], ...]:
     """Real (province, city, county) triples, sorted for determinism."""
     try:
-        import cpca  # noqa: PLC0415 (optional data source)
+        import cpca  # optional data source
         path = Path(cpca.__file__).parent / "resources" / "adcodes.csv"
         names: dict[str, str] = {}
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 names[row["adcode"]] = row["name"]
-    except Exception:  # pragma: no cover - cpca missing
+    except Exception:  # noqa: BLE001 — cpca missing or its table unreadable: the fallback  # pragma: no cover
         return tuple(_FALLBACK)
     out = []
     for code, name in names.items():

@@ -3,8 +3,8 @@ signature) that every layout writes down in its own way."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from tests.synth.narrative import CN_NUM, SectionText
 from tests.synth.tables import Style, TRows, ad_rows, app_rows, rl_rows

@@ -9,7 +9,8 @@ from tests.synth.doc import Block
 from tests.synth.tables import TRows
 
 _CHROME_TOP = """<div class="header-t"><div class="container"><span id="utime"></span>
-<ul class="fl"><li><a class="jft" href="javascript:void(0);">繁體版</a></li><li><a href="javascript:;">无障碍</a></li></ul></div></div>
+<ul class="fl"><li><a class="jft" href="javascript:void(0);">繁體版</a></li>\
+<li><a href="javascript:;">无障碍</a></li></ul></div></div>
 <div class="mainNav"><ul class="clearfix"><li><a href="/index.shtml">首页</a></li><li><a href="/zwgk/">政府信息公开</a></li>
 <li><a href="/bsfw/">办事服务</a></li><li><a href="/zmhd/">政民互动</a></li></ul></div>
 <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政府信息公开</a> &gt; 政府信息公开年报</div>"""

@@ -47,8 +47,8 @@ def cjk_font() -> Path | None:
 def _charset() -> str:
     """Every character a synthetic report can contain: the synth's own source text (labels,
     narrative), the real division names, both in simplified and traditional form, plus ASCII."""
-    from tests.synth.agencies import divisions  # noqa: PLC0415
-    from tests.synth.render import to_traditional  # noqa: PLC0415
+    from tests.synth.agencies import divisions
+    from tests.synth.render import to_traditional
 
     here = Path(__file__).parent
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(here.glob("*.py")))
@@ -68,9 +68,9 @@ def _subset_font() -> tuple[Path, frozenset[int]] | None:
     key = hashlib.sha256((str(font) + chars).encode()).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"nianbao-synth-cjk-{key}.ttf"
     if not path.is_file():
-        import logging  # noqa: PLC0415
+        import logging
 
-        from fontTools import subset  # noqa: PLC0415
+        from fontTools import subset
 
         logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
         options = subset.Options()
@@ -83,7 +83,7 @@ def _subset_font() -> tuple[Path, frozenset[int]] | None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         subset.save_font(sub, str(tmp), options)
         tmp.replace(path)
-    from fontTools.ttLib import TTFont  # noqa: PLC0415
+    from fontTools.ttLib import TTFont
 
     cmap = TTFont(str(path), lazy=True).getBestCmap()
     return path, frozenset(cmap)
@@ -111,7 +111,7 @@ def _col_widths(rows: TRows, total: float) -> tuple[float, ...]:
 
 
 def render_pdf(rng: random.Random, blocks: list[Block]) -> bytes:
-    from fpdf import FPDF  # noqa: PLC0415 (test/bench dependency)
+    from fpdf import FPDF  # test/bench dependency
 
     if cjk_font() is None:
         raise RuntimeError("no CJK font installed: apt-get install -y fonts-wqy-microhei")

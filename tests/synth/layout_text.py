@@ -121,7 +121,7 @@ def render_tabs(rng: random.Random, blocks: list[Block]) -> str:
             if b.kind == "title":
                 out.append("")
             continue
-        for orig, row in zip(b.rows or [], _tab_cells(b.rows or [])):
+        for orig, row in zip(b.rows or [], _tab_cells(b.rows or []), strict=True):
             header_row = _is_label_row(orig)
             for c in row:
                 if c is None:

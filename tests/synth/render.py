@@ -40,7 +40,7 @@ def pdf_available() -> bool:
 
 @lru_cache(maxsize=2)
 def _opencc(config: str):
-    import opencc  # noqa: PLC0415
+    import opencc
 
     return opencc.OpenCC(config)
 

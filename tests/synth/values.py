@@ -7,8 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.record import (
-    APP_COLS, APP_ORG_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, APP_ROWS_2019,
-    APP_ROWS_2021, RL_COLS, RL_GROUPS,
+    APP_COLS,
+    APP_ORG_COLS,
+    APP_OTHER_SUBROWS,
+    APP_RESULT_ROWS,
+    APP_ROWS_2019,
+    APP_ROWS_2021,
+    RL_COLS,
+    RL_GROUPS,
 )
 from tests.synth.agencies import Agency, make_agency
 

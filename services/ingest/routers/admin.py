@@ -41,5 +41,6 @@ def requeue(doc_id: str = Path(..., pattern=ID_PATTERN, description="文档编�
     try:
         enqueue(doc_id)
     except EnqueueError:  # the broker is down: a clear, retryable answer (the orphan sweep also sends it on)
-        raise problem(503, "处理队列暂不可用，请稍后重试", "queue unavailable, please retry shortly", {"Retry-After": "5"})
+        raise problem(503, "处理队列暂不可用，请稍后重试", "queue unavailable, please retry shortly",
+                      {"Retry-After": "5"}) from None
     return Requeued(id=doc_id, status="queued")

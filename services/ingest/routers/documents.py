@@ -1,15 +1,14 @@
 """POST /api/v1/documents (multipart file or raw body) and GET /api/v1/documents/{id}."""
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from services.ingest.accept import Accepted, EnqueueError, accept_bytes
 from services.ingest.auth import ApiKey, require_scope
-from services.ingest.limits import check_type, problem, read_body, too_large
 from services.ingest.deps import get_enqueue, get_status_store, get_storage
+from services.ingest.limits import check_type, problem, read_body, too_large
 from services.ingest.openapi import responses
 from shared.settings import get_settings
 from shared.status import DocumentStatus, StatusStore
@@ -19,6 +18,7 @@ router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 ID_PATTERN = r"^[0-9a-f]{64}$"  # a document id is the SHA-256 of its bytes
 _MAX_URL = 2048
 _FORM_FIELDS = frozenset({"file", "source_url"})
+_require_ingest = require_scope("ingest")  # the dependency, made once
 
 # The body is read raw (streamed, capped, sniffed), so its shapes are declared for the docs and the
 # contract tests only: a multipart `file`, or the document's bytes as the whole body.
@@ -46,7 +46,7 @@ async def submit(request: Request,
                  storage: Storage = Depends(get_storage),
                  statuses: StatusStore = Depends(get_status_store),
                  send=Depends(get_enqueue),
-                 _key: ApiKey | None = Depends(require_scope("ingest"))):
+                 _key: ApiKey | None = Depends(_require_ingest)):
     limit = get_settings().max_upload_bytes
     check_type(filename, request.headers.get("content-type"))
     ctype = request.headers.get("content-type", "")
@@ -55,8 +55,8 @@ async def submit(request: Request,
         form_req = Request(request.scope, _replay(body))
         try:
             form = await form_req.form(max_files=1, max_fields=10)
-        except Exception:  # noqa: BLE001
-            raise problem(422, "无法解析 multipart 请求", "malformed multipart body")
+        except Exception:  # noqa: BLE001 — whatever the parser trips on, the body is malformed
+            raise problem(422, "无法解析 multipart 请求", "malformed multipart body") from None
         unknown = sorted({k for k, _ in form.multi_items()} - _FORM_FIELDS)
         if unknown:  # declared `additionalProperties: false`: a misspelt field is said, not silently dropped
             raise problem(422, f"未知的 multipart 字段 {unknown[0]!r}（只接受 file、source_url）",
@@ -86,7 +86,7 @@ async def submit(request: Request,
                                       source_url=source_url, storage=storage, statuses=statuses, send=send)
     except EnqueueError:
         raise problem(503, "处理队列暂不可用，文件已保存，请稍后重新提交",
-                      "queue unavailable; the file is stored, please resend later")
+                      "queue unavailable; the file is stored, please resend later") from None
     return JSONResponse(acc.model_dump(), status_code=202)
 
 

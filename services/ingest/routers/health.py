@@ -21,7 +21,8 @@ class Component(BaseModel):
 
 
 class Health(BaseModel):
-    ok: bool = Field(description="全部正常：Redis、Elasticsearch、每个阶段都有 worker / all up: Redis, Elasticsearch, a worker per stage")
+    ok: bool = Field(description="全部正常：Redis、Elasticsearch、每个阶段都有 worker / "
+                                 "all up: Redis, Elasticsearch, a worker per stage")
     redis: Component
     elasticsearch: Component
     queues: dict[str, int] = Field(description="每个阶段队列的积压 / backlog per stage queue")
@@ -39,19 +40,19 @@ def health():
         r.ping()
         out["redis"] = {"ok": True}
         out["queues"] = {q: r.llen(q) for q in STAGE_QUEUES}
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 — Redis down is reported, not raised
         out["redis"] = {"ok": False, "error": str(e)}
     try:
         h = es_client(request_timeout=3).cluster.health()
         out["elasticsearch"] = {"ok": h["status"] in ("green", "yellow"), "status": h["status"]}
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 — Elasticsearch down is reported, not raised
         out["elasticsearch"] = {"ok": False, "error": str(e)}
     try:
         replies = celery_app.control.inspect(timeout=1.0).active_queues() or {}
         for worker, queues in replies.items():
             for q in queues:
                 out["workers"].setdefault(q["name"], []).append(worker)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 — a failed broadcast is reported, not raised
         out["workers_error"] = str(e)
     out["ok"] = out["redis"]["ok"] and out["elasticsearch"]["ok"] and all(q in out["workers"] for q in STAGE_QUEUES)
     return JSONResponse(out, status_code=200 if out["ok"] else 503)

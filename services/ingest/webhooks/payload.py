@@ -15,7 +15,7 @@ class DocumentPayload(BaseModel):
     source_url: str | None = Field(None, max_length=2048, description="where the report is published, for reference")
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "DocumentPayload":
+    def _exactly_one(self) -> DocumentPayload:
         given = [k for k in ("text", "content_base64", "url") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("exactly one of `text`, `content_base64`, `url` is required")

@@ -14,10 +14,10 @@ from services.ingest.accept import EnqueueError, accept_bytes
 from services.ingest.deps import get_status_store, get_storage
 from services.ingest.fetch import FetchError, fetch
 from services.ingest.limits import check_rate, check_type, problem, read_body, too_large
+from services.ingest.openapi import responses
 from services.ingest.webhooks.idempotency import Seen
 from services.ingest.webhooks.payload import Delivery, DocumentPayload, WebhookAccepted
 from services.ingest.webhooks.signature import SignatureError, verify
-from services.ingest.openapi import responses
 from services.ingest.webhooks.sources import SOURCE_NAME, WebhookSource, load_sources
 from shared.settings import get_settings
 from shared.status import StatusStore
@@ -39,9 +39,9 @@ def _source(name: str) -> WebhookSource:
     s = get_settings()
     try:
         sources = load_sources(s.webhook_sources_file, s.webhook_sources)
-    except Exception:  # noqa: BLE001 — a broken config file is our fault, not the sender's
+    except Exception:  # a broken config file is our fault, not the sender's
         log.exception("webhook sources configuration unreadable")
-        raise problem(503, "Webhook 来源配置无法读取", "webhook sources configuration unreadable")
+        raise problem(503, "Webhook 来源配置无法读取", "webhook sources configuration unreadable") from None
     src = sources.get(name)
     if src is None:
         raise problem(404, f"未配置的 webhook 来源 {name}", f"unknown webhook source {name}")
@@ -75,7 +75,7 @@ async def receive(request: Request, source: str = Path(..., pattern=SOURCE_NAME,
     try:
         verify(src.secrets, dict(request.headers), body, s.webhook_tolerance_seconds)
     except SignatureError as e:
-        raise problem(401, *str(e).split(" / ", 1))
+        raise problem(401, *str(e).split(" / ", 1)) from None
     check_rate(f"webhook:{source}", src.rate_limit)
     msg_id = request.headers["webhook-id"]
     body_sha = hashlib.sha256(body).hexdigest()
@@ -106,7 +106,7 @@ async def _accept(source: str, msg_id: str, body: bytes, src: WebhookSource,
         first = e.errors()[0]
         where = ".".join(str(x) for x in first.get("loc", ()))
         raise problem(422, f"载荷格式错误：{where} {first.get('msg', '')}".strip(),
-                      f"malformed payload: {where} {first.get('msg', '')}".strip())
+                      f"malformed payload: {where} {first.get('msg', '')}".strip()) from None
     filename, ctype, source_url = doc.filename, doc.content_type, doc.source_url
     check_type(filename, ctype)
     if doc.text is not None:
@@ -116,14 +116,14 @@ async def _accept(source: str, msg_id: str, body: bytes, src: WebhookSource,
         try:
             data = base64.b64decode(doc.content_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise problem(422, "content_base64 不是有效的 base64", "content_base64 is not valid base64")
+            raise problem(422, "content_base64 不是有效的 base64", "content_base64 is not valid base64") from None
     else:
         try:
             got = await fetch(doc.url or "", allow_hosts=src.allow_hosts, allow_private=src.allow_private,
                               max_bytes=s.max_upload_bytes, timeout=s.fetch_timeout_seconds,
                               max_redirects=s.fetch_max_redirects)
         except FetchError as e:
-            raise problem(e.status, e.zh, e.en)
+            raise problem(e.status, e.zh, e.en) from None
         data, source_url = got.data, source_url or got.url
         filename, ctype = filename or got.filename, ctype or got.content_type
         check_type(filename, ctype)
@@ -136,5 +136,5 @@ async def _accept(source: str, msg_id: str, body: bytes, src: WebhookSource,
                            storage=storage, statuses=statuses)
     except EnqueueError:
         raise problem(503, "处理队列暂不可用，文件已保存，请稍后重新投递",
-                      "queue unavailable; the file is stored, please redeliver later")
+                      "queue unavailable; the file is stored, please redeliver later") from None
     return WebhookAccepted(webhook_id=msg_id, source=source, **acc.model_dump())

@@ -14,8 +14,8 @@ from shared.record import CellProvenance, Finding, Meta, Record, Source
 
 from . import meta as meta_mod
 from .figures import figures
-from .quality import assess
 from .findings import ambiguous, missing_table
+from .quality import assess
 from .region import correct_place, find_region, level
 from .regions import find_regions
 from .sections import find_headings, sections
@@ -33,7 +33,7 @@ def parse(doc: NormalizedDoc) -> Record:
                                          filename=doc.filename, source_url=doc.source_url)))
     try:
         _parse_into(rec, doc.text, doc.page_title)
-    except Exception:  # noqa: BLE001 — a document must never fail parsing; say what is missing instead
+    except Exception:  # a document must never fail parsing; say what is missing instead
         log.exception("parse failed for %s", doc.id)
         rec.findings.append(Finding(rule="MISSING_TABLE", severity="warning",
                                     message="解析出错，部分内容未能读取 / Parsing failed; some content was not read"))

@@ -37,4 +37,4 @@ def best_supported_all(candidates: Sequence[list[Value]], stated: set[int]) -> l
     best = max(scores, default=0)
     if best == 0:
         return list(candidates)
-    return [c for c, s in zip(candidates, scores) if s == best]
+    return [c for c, s in zip(candidates, scores, strict=True) if s == best]

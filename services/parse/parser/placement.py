@@ -61,7 +61,7 @@ def place(rows: Mapping[str, tuple[Sequence[str], Sequence[Option]]],
     open_rows: dict[str, tuple[Sequence[str], list[Option]]] = {}
     for key, (paths, opts) in rows.items():
         if len(opts) == 1 and not any(v is BLANK for v in opts[0]):
-            const.update(zip(paths, map(_as_int, opts[0])))
+            const.update(zip(paths, map(_as_int, opts[0]), strict=True))
         elif opts:
             open_rows[key] = (paths, list(opts))
     if not open_rows:
@@ -204,7 +204,7 @@ def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict
                 continue  # a fraction: no integer placement holds it
             lit = m.new_bool_var("")
             lits.append(lit)
-            for p, v in zip(paths, ints):
+            for p, v in zip(paths, ints, strict=True):
                 if v is not BLANK:
                     m.add(var[p] == v).only_enforce_if(lit)
         if not lits:

@@ -3,8 +3,9 @@
 A cell is read (a number printed where it stands), inferred (placed or valued by the table's
 identities), blank (no number: the document's cell is empty or holds a null marker such as / — 无;
 the sums count it 0, but no figure is stated) or unknown (null: the document does not say where its
-number goes, or its row or table was not found). No unknown cell is ever silent: each table that has some gets a warning naming them. The
-grade is complete only when every figure is known and the report's body, year and place were found."""
+number goes, or its row or table was not found). No unknown cell is ever silent: each table that has
+some gets a warning naming them. The grade is complete only when every figure is known and the report's
+body, year and place were found."""
 from __future__ import annotations
 
 from functools import cache
@@ -51,7 +52,7 @@ def assess(rec: Record, found: dict[str, bool]) -> tuple[Quality, list[Finding]]
             continue
         q.tables_found += 1
         sources = _sources(rec, table, cells)
-        unknown = [p for (p, _, _), s in zip(cells, sources) if s == "unknown"]
+        unknown = [p for (p, _, _), s in zip(cells, sources, strict=True) if s == "unknown"]
         inferred, blank = sources.count("inferred"), sources.count("blank")
         q.cells_unknown += len(unknown)
         q.cells_inferred += inferred

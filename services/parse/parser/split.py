@@ -146,7 +146,7 @@ def gap_options(values: Sequence[Value], n: int, sums: Sums) -> list[Option]:
     out: list[Option] = []
     for cols in combinations(range(n), k):
         opt: list[Value | object] = [BLANK] * n
-        for c, v in zip(cols, values):
+        for c, v in zip(cols, values, strict=True):
             opt[c] = v
         if all(_sum_fits(opt, parts, total) for parts, total in sums):
             out.append(opt)  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 (The parameters themselves: services/search/params.py.)"""
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from services.search.errors import invalid
 from services.search.query import QueryError
@@ -16,4 +17,4 @@ def query_or_422(fn: Callable[..., T], *a: Any, loc: tuple[str, ...] = ("query",
     try:
         return fn(*a)
     except QueryError as e:
-        raise invalid(str(e), *loc)
+        raise invalid(str(e), *loc) from None

@@ -11,10 +11,9 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-
-from elasticsearch import Elasticsearch
 from typing import Annotated
 
+from elasticsearch import Elasticsearch
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 

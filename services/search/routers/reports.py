@@ -24,7 +24,7 @@ def _get(es: Elasticsearch, report_id: str, source: list[str]) -> dict:
     try:
         return es.get(index=get_settings().es_alias, id=report_id, source=source)["_source"]
     except NotFoundError:
-        raise HTTPException(404, "未找到该年报 / report not found")
+        raise HTTPException(404, "未找到该年报 / report not found") from None
 
 
 @router.get("/reports/{report_id}", summary="一份年报的完整记录 / one report's record",

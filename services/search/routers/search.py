@@ -24,8 +24,16 @@ from services.search.deps import get_es
 from services.search.errors import R422, R502, R503, SearchUnavailable, invalid
 from services.search.models import SearchResponse
 from services.search.params import SearchQuery
-from services.search.query import (base_query, build_query, facet_aggs, facet_counts, facet_filters,
-                                   highlight_query, rescore, sort_clause)
+from services.search.query import (
+    base_query,
+    build_query,
+    facet_aggs,
+    facet_counts,
+    facet_filters,
+    highlight_query,
+    rescore,
+    sort_clause,
+)
 from services.search.routers.common import query_or_422
 from shared.es_index import SUMMARY_FIGURES
 from shared.settings import get_settings
@@ -56,7 +64,7 @@ def decode_cursor(cursor: str) -> list[Any] | dict[str, int]:
     hits page by position)."""
     try:
         v = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 — any undecodable cursor is simply not a cursor (422 below)
         v = None
     if isinstance(v, dict) and set(v) == {"from"} and isinstance(v["from"], int) \
             and 0 < v["from"] < TOTAL_HITS_CAP:

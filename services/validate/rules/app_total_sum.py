@@ -7,7 +7,6 @@ from shared.record import APP_COLS, APP_OTHER_SUBROWS, APP_RESULT_ROWS, Cell, Fi
 
 from ._common import APP_COL_NAMES, all_null, app, finding, fmt, total_of, unplaced
 
-
 _SUMMED_ROWS = tuple(row for row in APP_RESULT_ROWS if row != "other")
 _NO_ROW: dict[str, Cell] = {}
 

@@ -6,7 +6,6 @@ from shared.record import APP_COLS, RL_COLS, Finding, Record
 
 from ._common import APP_ROW_EN, RL_GROUP_NAMES, finding, row_zh
 
-
 _COLSETS = {APP_COLS: frozenset(APP_COLS), RL_COLS: frozenset(RL_COLS)}
 
 

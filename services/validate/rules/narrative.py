@@ -39,7 +39,8 @@ SUBSET = re.compile(r"其中|包括|包含|含|分别|占")
 CHANNEL = re.compile(r"网络|网上|在线|信函|邮寄|当面|现场|传真|电子邮件|邮箱|电话|平台|网站|窗口|来信|来访")
 APPLICANT = re.compile(r"自然人|法人|企业|律师|机构")
 EVERYONE = re.compile(r"公民[、,，]?法人(和|或|及|以及)其他组织")
-RESULT = re.compile(r"予以公开|部分公开|不予|无法提供|不掌握|不再处理|驳回|维持|纠正|败诉|胜诉|撤诉|撤销|审结|办结率|按时|逾期|重复|信访")
+RESULT = re.compile(r"予以公开|部分公开|不予|无法提供|不掌握|不再处理|驳回|维持|纠正|"
+                    r"败诉|胜诉|撤诉|撤销|审结|办结率|按时|逾期|重复|信访")
 APPROX = re.compile(r"(近|约|超过|超|逾)$")
 RECEIVE = re.compile(r"收到|受理|接收|新收|接到|收悉|登记")
 HANDLE = re.compile(r"办理|处理|办结|答复")
@@ -53,7 +54,8 @@ _GOVERNMENT_NAME = re.compile(r"政府$|街道办事处$|街道$|[乡镇]$")
 _ONE_LITIGATION_GROUP = re.compile(r"复议后|经复议|直接起诉")
 
 SOURCE_SECTIONS = (1, 3, 4)
-HEADING = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|第[一二三四五六七八九十]+")
+HEADING = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|"
+                     r"\d+[、.．](?!\d)|第[一二三四五六七八九十]+")
 CLAUSE_SEP = ",，:："
 _CLAUSE_SPLIT = re.compile(f"[{CLAUSE_SEP}]")
 _DIGIT = re.compile(r"\d")

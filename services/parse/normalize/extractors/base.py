@@ -46,7 +46,7 @@ class Probe:
         if self._decoded is None and self._decode_error is None:
             try:
                 self._decoded = encoding.decode(self.data, encoding.declared_charsets(self.data, self.content_type))
-            except Exception as exc:  # kept and re-raised: the verdict must not depend on who asks first
+            except Exception as exc:  # noqa: BLE001 — kept and re-raised: the verdict must not depend on who asks first
                 self._decode_error = exc
         if self._decode_error is not None:
             raise self._decode_error

@@ -63,7 +63,7 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 
 
-def table_grid(table: etree._Element, cell_text: "CellText") -> list[list[str]]:
+def table_grid(table: etree._Element, cell_text: CellText) -> list[list[str]]:
     """Rows of cell texts with each spanned cell repeated in every slot it covers."""
     rows = _rows(table)
     grid: list[list[str]] = []
@@ -72,7 +72,7 @@ def table_grid(table: etree._Element, cell_text: "CellText") -> list[list[str]]:
     for r, tr in enumerate(rows):
         out: list[str | None] = []
 
-        def place(col: int, text: str) -> None:
+        def place(col: int, text: str, out: list[str | None] = out) -> None:  # this row's `out`
             while len(out) <= col:
                 out.append(None)
             out[col] = text

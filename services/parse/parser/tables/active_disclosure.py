@@ -34,10 +34,10 @@ def _stock_ok(v: list) -> bool:
 
 def _specs(template: str) -> list[RowSpec]:
     specs = []
-    for key, cols in AD_KEYS[template].items():
-        money = key in _MONEY_ROWS and cols[-1] == "amount_wan_yuan"
-        check = _stock_ok if template == "2021" and len(cols) == 3 and key in _KEYWORD else None
-        specs.append(RowSpec(key, _LABELS[key], cols, money=money, check=check))
+    for row, cols in AD_KEYS[template].items():
+        money = row in _MONEY_ROWS and cols[-1] == "amount_wan_yuan"
+        check = _stock_ok if template == "2021" and len(cols) == 3 and row in _KEYWORD else None
+        specs.append(RowSpec(row, _LABELS[row], cols, money=money, check=check))
     return specs
 
 
@@ -48,7 +48,7 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
     specs = _SPECS[template]
     resolved, _ = read_rows(text, specs, start, end, header=_HEADER)
     result = TableResult({})
-    for spec, res in zip(specs, resolved):
+    for spec, res in zip(specs, resolved, strict=True):
         if res is None:  # the row shows no cell (or is not there): its figures are not known
             store(result, TABLE, spec.key, spec.cols, res)
             result.provenance.update((f"{TABLE}.{spec.key}.{c}", Placed(None, "unknown")) for c in spec.cols)
@@ -65,7 +65,7 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
             opts = best_supported_all(opts, stated_numbers(narrative, _KEYWORD[spec.key]))
         paths = [f"{TABLE}.{spec.key}.{c}" for c in spec.cols]
         if len(opts) == 1 and not any(v is BLANK for v in opts[0]):
-            placed = {p: Placed(v, "read") for p, v in zip(paths, opts[0])}
+            placed = {p: Placed(v, "read") for p, v in zip(paths, opts[0], strict=True)}
         else:
             placed = place({spec.key: (paths, opts)}, ())
         if len(opts) < len(every):  # the narrative narrowed the readings: what it decided is inferred

@@ -1,8 +1,6 @@
 """三、收到和处理政府信息公开申请情况: 26 rows × 7 applicant columns (2019: 23 rows)."""
 from __future__ import annotations
 
-import re
-
 from shared.record import APP_COLS, APP_OTHER_SUBROWS
 from shared.schema import app_rows, identities_of
 
@@ -59,10 +57,10 @@ _SPECS = [RowSpec(k, _LABELS[k], _COLS, check=_row_sum, sums=_ROW_SUMS) for k in
 
 def parse(text: str, start: int, end: int, template: str | None, narrative: str) -> TableResult:
     resolved, segs = read_rows(text, _SPECS, start, end)
-    by_key = dict(zip(ORDER, resolved))
+    by_key = dict(zip(ORDER, resolved, strict=True))
     # (六) as three sub-rows when the report prints their labels (with numbers or not); a 2021-template
     # report that prints (六) as one row keeps it, with the sub-rows empty (the shape of its template).
-    labelled = dict(zip(ORDER, segs))
+    labelled = dict(zip(ORDER, segs, strict=True))
     two_level = any(labelled[k] is not None for k in APP_OTHER_SUBROWS)
     keys = [k for k in app_rows(two_level) if not (two_level and k == "other")]
     result = TableResult({})

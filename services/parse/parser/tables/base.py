@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..cells import Token, Value, cells_on_own_lines, pipe_cells, pipe_values, plain_values, tokens
-from ..rows import Label, locate, segments
 from ..placement import BLANK, Option, Placed
+from ..rows import Label, locate, segments
 from ..split import Resolved, Sums, resolve
 
 
@@ -50,7 +50,7 @@ def read_rows(text: str, specs: Sequence[RowSpec], start: int, end: int,
     segs = segments(text, spans, end)
     whole = cells_on_own_lines(text[start:end])
     out: list[Resolved | None] = []
-    for spec, seg, span in zip(specs, segs, spans):
+    for spec, seg, span in zip(specs, segs, spans, strict=True):
         if seg is None or span is None:
             out.append(None)
             continue
@@ -107,15 +107,15 @@ def _on_own_lines(seg: str, toks: Sequence[Token]) -> bool:
 def store(result: TableResult, table: str, key: str, cols: Sequence[str], res: Resolved | None) -> None:
     """Put one row's cells into the result (nulls where the row was not read)."""
     if res is not None and res.plain and len(res.values) == len(cols):  # the usual row: n numbers
-        result.values[key] = dict(zip(cols, res.values))
+        result.values[key] = dict(zip(cols, res.values, strict=True))
         result.rows_found += 1
         return
     row = dict.fromkeys(cols)
     if res is not None:
-        row.update(zip(cols, res.values))
+        row.update(zip(cols, res.values, strict=False))
         raw_cells = len(res.raw) - res.raw.count(None)  # most rows print plain numbers only
         if raw_cells:
-            for c, _, r in zip(cols, res.values, res.raw):
+            for c, _, r in zip(cols, res.values, res.raw, strict=False):
                 if r is not None:
                     result.raw[f"{table}.{key}.{c}"] = r
         if res.candidates:
