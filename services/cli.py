@@ -100,7 +100,7 @@ NOT_A_REPORT = "not_a_report"  # services/parse/parser/recognise.py CODE (not im
 
 @app.command()
 def check(paths: list[Path] = typer.Argument(..., exists=True, readable=True, help="files or folders of reports"),
-          json_out: Path = typer.Option(None, "--json", help="also write each report's result here (JSON)"),
+          json_out: Path | None = typer.Option(None, "--json", help="also write each report's result here (JSON)"),
           strict: bool = typer.Option(False, help="exit 1 unless every report is clean")) -> None:
     """How a folder of reports reads: one line per report (file, agency, year, read-quality grade, the
     error and warning rule ids) and a summary of clean / flagged / unreadable reports, and of documents

@@ -68,7 +68,8 @@ def requeue(ids: Iterable[str], statuses: StatusStore) -> list[str]:
 
 def wait_done(ids: list[str], statuses: StatusStore, progress: Progress, timeout: float) -> dict[str, str]:
     """Poll until every id is indexed or failed (or the timeout); returns id → final status."""
-    pending, final = set(ids), {}
+    pending = set(ids)
+    final: dict[str, str] = {}
     deadline = time.monotonic() + timeout
     while pending and time.monotonic() < deadline:
         done_now = 0

@@ -74,7 +74,7 @@ def short_place(name: str) -> str:
     return re.sub(r"(省|市|区|县|旗|州|盟|地区)$", "", name) or name
 
 
-def normalize_name(name: str, places: list[str]) -> str:
+def normalize_name(name: str, places: list[str | None]) -> str:
     """Agency name without leading place names, simplified, unified, no punctuation."""
     text = PUNCT.sub("", to_simplified(name))
     forms = sorted({f for p in places if p for f in (p, short_place(p)) if len(f) >= 2}, key=len, reverse=True)

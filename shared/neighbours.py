@@ -1,6 +1,8 @@
 """Look up the same body's report for a given year (CROSS_YEAR and supersession)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shared.bodies import BodyRegistry
 from shared.clients import es, status_store
 from shared.errors import ServiceBusy
@@ -48,7 +50,7 @@ def _current_search(key: str, year: int, exclude_id: str | None) -> dict:
             "sort": [{"indexed_at": {"order": "desc", "unmapped_type": "date"}}]}
 
 
-def previous_reports(wanted: list[tuple[str | None, int | None, str]]) -> list[Record | None]:
+def previous_reports(wanted: Sequence[tuple[str | None, int | None, str]]) -> list[Record | None]:
     """For each (agency_key, year, exclude_id): the body's current report for that year, or None. The
     registry in one Redis round trip, the registered reports in one realtime multi-get, the rest in one
     multi-search (none when the registry is complete)."""
@@ -63,8 +65,9 @@ def previous_reports(wanted: list[tuple[str | None, int | None, str]]) -> list[R
     out: list[Record | None] = [found.get(d) if d and d != ex else None for d, (_, _, ex) in zip(registered, wanted, strict=True)]
     if bodies.is_complete():
         return out  # a body and year the registry does not know has no report (shared/bodies.py)
-    misses = [i for i, (rec, (k, y, _)) in enumerate(zip(out, wanted, strict=True)) if rec is None and k and y is not None]
-    searches = [_current_search(wanted[i][0], wanted[i][1], wanted[i][2]) for i in misses]
-    for i, hits in zip(misses, _msearch(searches), strict=True):
+    misses = [(i, k, y, ex) for i, (rec, (k, y, ex)) in enumerate(zip(out, wanted, strict=True))
+              if rec is None and k and y is not None]
+    searches = [_current_search(k, y, ex) for _, k, y, ex in misses]
+    for (i, _, _, _), hits in zip(misses, _msearch(searches), strict=True):
         out[i] = Record.model_validate(hits[0]["_source"]["record"]) if hits else None
     return out

@@ -56,7 +56,7 @@ class Row(_Entry):
     cols: tuple[str, ...]                      # its column keys, in table order
     result: bool = False                       # applications: a handling result, summed into 三(七)总计
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy does not follow pydantic's decorator on a property
     @property
     def label(self) -> str:
         """The row's label as the template prints it: "三(三)1 属于国家秘密", "一、本年新收…"."""
@@ -83,7 +83,7 @@ class Table(_Entry):
     def heading(self, key: str) -> Heading:
         return next(h for h in self.headings if h.key == key)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy does not follow pydantic's decorator on a property
     @property
     def cells(self) -> dict[Template, tuple[str, ...]]:
         """Every cell path of a complete table, per template, in table order (row by row)."""

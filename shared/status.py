@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, cast
 
 import redis
 from pydantic import BaseModel, Field, field_validator
@@ -98,7 +98,7 @@ class StatusStore:
             created = bool(p.execute()[0])
         if created:
             return st, True
-        return self.get(doc_id), False  # type: ignore[return-value]
+        return self.get(doc_id), False  # type: ignore[return-value]  # not created: it exists (SET NX refused)
 
     def _update(self, doc_id: str, fn) -> DocumentStatus | None:
         # Optimistic transaction: concurrent stages of redelivered tasks must not lose each other's writes.
@@ -152,7 +152,7 @@ class StatusStore:
         return self._update(doc_id, fn)
 
     def ids(self, start: int = 0, stop: int = -1) -> list[str]:
-        return self.r.zrange(_ALL, start, stop)
+        return cast("list[str]", self.r.zrange(_ALL, start, stop))  # decode_responses: str
 
     def count(self) -> int:
         return self.r.zcard(_ALL)
@@ -167,7 +167,7 @@ class StatusStore:
 
     def clear_dead_letter(self, doc_id: str) -> int:
         n = 0
-        for raw in self.r.lrange(DEAD_LETTER, 0, -1):
+        for raw in cast("list[str]", self.r.lrange(DEAD_LETTER, 0, -1)):
             if json.loads(raw)["id"] == doc_id:
                 n += self.r.lrem(DEAD_LETTER, 0, raw)
         return n

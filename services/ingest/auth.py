@@ -61,7 +61,7 @@ class KeyStore:
             raise ValueError(f"unknown scopes {bad}; use {SCOPES}")
         key_id = secrets.token_hex(4)
         key = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
-        rec = ApiKey(id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_hash(key),  # type: ignore[arg-type]
+        rec = ApiKey(id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_hash(key),
                      created_at=now_iso(), rate_limit=rate_limit)
         with self.r.pipeline() as p:
             p.hset(_KEYS, key_id, rec.model_dump_json())

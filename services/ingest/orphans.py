@@ -55,7 +55,7 @@ def sweep_orphans(statuses: StatusStore, min_age: float, lock_seconds: int = 5) 
     with r.pipeline() as p:
         p.delete(_SUSPECTS)
         if suspects:
-            p.hset(_SUSPECTS, mapping=suspects)
+            p.hset(_SUSPECTS, mapping=suspects)  # type: ignore[arg-type]  # redis' stub: a Mapping invariant in its key
         p.execute()
     if sent:
         log.warning("orphan sweep: sent %d document(s) on again: %s", len(sent), sent[:10])

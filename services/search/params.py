@@ -117,7 +117,7 @@ class StatsQuery(Filters):
     per: CellPath | None = Field(None, description="分母单元路径（需要 figure，metric 为 sum）：结果为 "
                                                    "sum(figure)/sum(per) / denominator cell path (needs a figure "
                                                    "and metric sum): the value becomes sum(figure)/sum(per)")
-    group: list[GroupName] = Field(["province"], min_length=1, max_length=2,  # type: ignore[valid-type]
+    group: list[GroupName] = Field(["province"], min_length=1, max_length=2,  # type: ignore[valid-type]  # the Literal built at run time (above)
                                    json_schema_extra={"uniqueItems": True},
                                    description="分组字段（一或两个，不重复） / one or two different of: "
                                                + ", ".join(GROUPS))

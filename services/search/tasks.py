@@ -64,8 +64,8 @@ def index_documents(batch: Batch, items: list[Item]) -> None:
     # Register before looking up the neighbouring years (shared/bodies.py): of two neighbours indexed at
     # the same time, at least one sees the other.
     current = [d for d in placed if not d.newer_exists]
-    bodies.register_many([(d.key, d.year, d.id) for d in current])  # type: ignore[misc]
-    around = bodies.current_many([(d.key, y) for d in current for y in (d.year + 1, d.year - 1)])  # type: ignore[operator]
+    bodies.register_many([(d.key, d.year, d.id) for d in current])  # type: ignore[misc]  # placed docs: year is set
+    around = bodies.current_many([(d.key, y) for d in current for y in (d.year + 1, d.year - 1)])  # type: ignore[operator]  # placed docs: year is set
     for i, d in enumerate(current):
         nxt, prev = around[2 * i], around[2 * i + 1]
         if d.item.get("cascade", True) and nxt and nxt != d.id:
@@ -86,21 +86,21 @@ def _supersede(batch: Batch, alias: str, bodies: BodyRegistry, docs: list[_Doc])
     # A complete registry knows the current version of every body and year (older ones were marked
     # superseded when it arrived); otherwise also search for versions it never saw.
     hits = ([[] for _ in docs] if not docs or bodies.is_complete()
-            else neighbour_hits_many([(d.key, (d.year,), d.id) for d in docs]))  # type: ignore[misc]
+            else neighbour_hits_many([(d.key, (d.year,), d.id) for d in docs]))  # type: ignore[misc]  # placed docs: year is set
     others = [({h["id"] for h in hs} | ({r} if r and r != d.id else set()))
               for d, r, hs in zip(docs, registered, hits, strict=True)]
     in_batch: dict[tuple[str, int], list[str]] = {}
     for d in docs:
-        in_batch.setdefault((d.key, d.year), []).append(d.id)  # type: ignore[arg-type]
+        in_batch.setdefault((d.key, d.year), []).append(d.id)  # type: ignore[arg-type]  # placed docs: year is set
     statuses = status_store().get_many(sorted({d.id for d in docs} | set().union(*others)))
     for d, other_ids in zip(docs, others, strict=True):
-        other_ids |= {o for o in in_batch[(d.key, d.year)] if o != d.id}  # type: ignore[index]
+        other_ids |= {o for o in in_batch[(d.key, d.year)] if o != d.id}  # type: ignore[index]  # placed docs: year is set
         mine = statuses[d.id].received_at if d.id in statuses else now_iso()
         for other_id in sorted(other_ids):
             other = statuses.get(other_id)
             if other and (other.received_at, other_id) > (mine, d.id):
                 d.newer_exists = True
-            elif other_id not in in_batch[(d.key, d.year)]:  # type: ignore[index]
+            elif other_id not in in_batch[(d.key, d.year)]:  # type: ignore[index]  # placed docs: year is set
                 # in the same bulk request as this batch's own documents, after them
                 batch.update_other({"_op_type": "update", "_index": alias, "_id": other_id,
                                     "doc": {"superseded": True}})

@@ -61,7 +61,7 @@ def test_unknown_document_and_unknown_status(store: StatusStore) -> None:
     assert store.advance("f" * 64, "parsed") is False
     assert store.get("f" * 64) is None
     with pytest.raises(ValueError):
-        store.advance(_new(store), "failed")  # type: ignore[arg-type]
+        store.advance(_new(store), "failed")  # type: ignore[arg-type]  # an invalid status, on purpose
 
 
 def test_resent_document_keeps_its_first_status_and_time(store: StatusStore) -> None:

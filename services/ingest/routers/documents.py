@@ -49,8 +49,9 @@ async def submit(request: Request,
                  _key: ApiKey | None = Depends(_require_ingest)):
     limit = get_settings().max_upload_bytes
     check_type(filename, request.headers.get("content-type"))
-    ctype = request.headers.get("content-type", "")
-    if ctype.startswith("multipart/form-data"):
+    declared = request.headers.get("content-type", "")
+    ctype: str | None = declared
+    if declared.startswith("multipart/form-data"):
         body = await read_body(request, limit + 64 * 1024)
         form_req = Request(request.scope, _replay(body))
         try:

@@ -33,7 +33,7 @@ class Health(BaseModel):
 @router.get("/health", response_model=Health,
             responses={503: {"model": Health, "description": "有组件不可用（同样的内容）/ a component is down (same body)"}},
             summary="系统健康状况 / health of Redis, Elasticsearch and workers")
-def health():
+def health() -> JSONResponse:
     out: dict = {"redis": {"ok": False}, "elasticsearch": {"ok": False}, "queues": {}, "workers": {}}
     r = get_status_store().r
     try:

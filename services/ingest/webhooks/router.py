@@ -75,7 +75,7 @@ async def receive(request: Request, source: str = Path(..., pattern=SOURCE_NAME,
     try:
         verify(src.secrets, dict(request.headers), body, s.webhook_tolerance_seconds)
     except SignatureError as e:
-        raise problem(401, *str(e).split(" / ", 1)) from None
+        raise problem(401, e.zh, e.en) from None
     check_rate(f"webhook:{source}", src.rate_limit)
     msg_id = request.headers["webhook-id"]
     body_sha = hashlib.sha256(body).hexdigest()

@@ -21,6 +21,7 @@ class SignatureError(Exception):
     def __init__(self, reason: str, zh: str, en: str) -> None:
         super().__init__(f"{zh} / {en}")
         self.reason = reason
+        self.zh, self.en = zh, en
 
 
 def decode_secret(secret: str) -> bytes:

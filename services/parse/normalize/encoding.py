@@ -63,8 +63,8 @@ def declared_charsets(data: bytes, content_type: str | None) -> list[str]:
     found: list[str] = []
     if content_type and (m := _HEADER_CHARSET_RX.search(content_type)):
         found.append(m.group(1))
-    if m := _META_CHARSET_RX.search(data[:8192]):
-        found.append(m.group(1).decode("ascii", "ignore"))
+    if mb := _META_CHARSET_RX.search(data[:8192]):
+        found.append(mb.group(1).decode("ascii", "ignore"))
     return [c for c in (canonical(x) for x in found) if c]
 
 
@@ -102,5 +102,6 @@ def decode(data: bytes, declared: list[str] | None = None) -> tuple[str, str]:
         raise errors.undecodable()
     text = _decode_as(data, detected)
     if text is None:  # the family superset refused bytes the detector's own codec accepted
+        assert best is not None  # `detected` came from it
         text, detected = str(best), canonical(best.encoding) or best.encoding
     return _check(text), detected

@@ -50,7 +50,7 @@ def _parse_into(rec: Record, raw_text: str, page_title: str | None = None) -> No
 
     reg = find_regions(joined, heads)
     template = detect(joined[reg.ad[0]:reg.ad[1]] if reg.ad else "", joined[reg.app[0]:reg.app[1]] if reg.app else "")
-    rec.meta.template = template  # type: ignore[assignment]
+    rec.meta.template = template  # type: ignore[assignment]  # detect gives one of the Template values (or None)
 
     results: dict[str, TableResult] = {}
     if reg.ad:
@@ -95,5 +95,5 @@ def _fill_meta(m: Meta, text: str, page_title: str | None = None) -> None:
     m.year = meta_mod.year(text, title)
     m.published = meta_mod.published(text, m.year)
     m.region = find_region(agency, title)
-    m.level = level(agency, m.region)  # type: ignore[assignment]
+    m.level = level(agency, m.region)  # type: ignore[assignment]  # level gives one of the Level values (or None)
     m.agency_type = meta_mod.agency_type(agency)

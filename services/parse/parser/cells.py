@@ -57,7 +57,7 @@ def _number(num: str, unit: str, money: bool) -> int | float:
     return v
 
 
-def pipe_values(line: str, n: int) -> list[int] | None:
+def pipe_values(line: str, n: int) -> list[Value] | None:
     """The usual " | " row, read without Token objects: no spare blank cells before the values and
     its first n cells plain digits. Then these are the values `pipe_cells` + `resolve` give (with no
     raw text); None for any other row, which `pipe_cells` reads."""
@@ -147,14 +147,16 @@ def tokens(segment: str, money: bool = False, stop_at_prose: bool = True, glued:
 def _plain_runs(segment: str) -> list[str] | None:
     """The digit runs of a segment that is only digits and separators, then text without cells;
     None for any other segment."""
-    plain = _PLAIN.match(segment).end()
+    m = _PLAIN.match(segment)
+    assert m is not None  # [\d |\n]* matches every string
+    plain = m.end()
     rest = segment[plain:plain + 1]
     if plain and (not rest or (rest not in _UNSAFE_NEXT and not _UNSAFE_REST.search(segment, plain))):
         return segment[:plain].replace("|", " ").split()
     return None
 
 
-def plain_values(segment: str, n: int) -> tuple[list[int], bool] | None:
+def plain_values(segment: str, n: int) -> tuple[list[Value], bool] | None:
     """`tokens` + `resolve` for the usual segment, without Token objects: at least n plain digit runs
     (nothing to re-split) give the first n as values (with no raw text), and whether there were more
     runs than that; None otherwise."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TypeVar
 
 from .cells import Value
+
+_Reading = TypeVar("_Reading", bound=Sequence[object])  # a row's values (or an option, with BLANKs)
 
 _SENTENCE = re.compile(r"[^。;；!?\n]+")
 _COUNT = re.compile(r"(?<![\d.])(\d+)[ ]?(?:件|条|个|份|起|人次)")
@@ -28,10 +31,10 @@ def best_supported(candidates: Sequence[list[Value]], stated: set[int]) -> int:
     return scores.index(max(scores))
 
 
-def best_supported_all(candidates: Sequence[list[Value]], stated: set[int]) -> list[list[Value]]:
+def best_supported_all(candidates: Sequence[_Reading], stated: set[int]) -> list[_Reading]:
     """The candidates with the most distinct non-zero values the narrative states; all of them when
     none has any (then the narrative says nothing about this row)."""
-    def score(c: list[Value]) -> int:
+    def score(c: _Reading) -> int:
         return len({v for v in c if isinstance(v, int) and v and v in stated})
     scores = [score(c) for c in candidates]
     best = max(scores, default=0)

@@ -116,9 +116,9 @@ def _each_row(open_rows: dict[str, tuple[Sequence[str], list[Option]]],
             if len(seen) != 1 or _VARIES in seen or BLANK in seen:
                 out[p] = Placed(None, "unknown")
             elif all(o[i] is not BLANK for o in opts) and len({key(o[i]) for o in opts}) == 1:
-                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
+                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]  # no BLANK in this cell (checked)
             else:
-                out[p] = Placed(readings[0][i], "inferred", by[p])  # type: ignore[arg-type]
+                out[p] = Placed(readings[0][i], "inferred", by[p])  # type: ignore[arg-type]  # no BLANK in this cell (checked)
     return out
 
 
@@ -157,7 +157,7 @@ def _agree(open_rows: dict[str, tuple[Sequence[str], list[Option]]]) -> dict[str
         for i, p in enumerate(paths):
             printed = {key(o[i]) for o in opts}
             if len(printed) == 1 and BLANK not in printed:
-                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
+                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]  # no BLANK in this cell (checked)
             else:
                 out[p] = Placed(None, "unknown")
     return out
@@ -176,7 +176,7 @@ def _as_int(v: object) -> int | None:
         return 0
     if isinstance(v, float):
         return int(v) if v.is_integer() else None
-    return v  # type: ignore[return-value]  # int
+    return v  # type: ignore[return-value]  # an int: the cells hold int, float or None
 
 
 def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict[str, int | None],
@@ -239,7 +239,7 @@ def _solve(open_rows: dict[str, tuple[Sequence[str], list[Option]]], const: dict
             printed = {key(o[i]) for o in opts}
             if len(printed) == 1 and BLANK not in printed:
                 # every reading prints this value here: read (null markers keep their null)
-                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]
+                out[p] = Placed(opts[0][i], "read")  # type: ignore[arg-type]  # no BLANK in this cell (checked)
             else:
                 out[p] = Placed(base[p], "inferred", tuple(sorted(by_path.get(p, ()))))
     return out

@@ -81,7 +81,7 @@ def _sources(rec: Record, table: str, cells: tuple[tuple[str, str, str], ...]) -
     """read / inferred / blank / unknown for each cell (no provenance entry: as the table holds it)."""
     values = getattr(rec, table)
     prov = rec.provenance
-    out = []
+    out: list[str] = []
     for path, row, col in cells:
         if prov and path in prov:
             out.append(prov[path].source)

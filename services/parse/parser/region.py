@@ -85,7 +85,7 @@ def find_region(*texts: str | None) -> Region:
 _LOOKALIKE_PAIRS = ("沐沭", "泸沪", "准淮", "毫亳", "郸郓", "雎睢", "盯盱", "贻眙", "洒泗", "沉沅",
                     "培涪", "彬郴", "衮兖", "栾滦", "汶汝", "峡陕", "末未", "已巳", "戌戍", "汩汨")
 _LOOKALIKE: dict[str, str] = {}
-for _a, _b in _LOOKALIKE_PAIRS:
+for _a, _b in (tuple(_p) for _p in _LOOKALIKE_PAIRS):
     _LOOKALIKE[_a], _LOOKALIKE[_b] = _b, _a
 
 

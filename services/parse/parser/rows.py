@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from re import _parser as sre_parse  # only to bound a pattern's width (Label.build)
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # private, not in typeshed; only to bound a pattern's width (Label.build)
 
 # Everything up to the row's cells: the rest of a long label ("…(区分处理的,只计这一情形…)"),
 # stopping at a digit, a cell border or whitespace.

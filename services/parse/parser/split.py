@@ -149,7 +149,7 @@ def gap_options(values: Sequence[Value], n: int, sums: Sums) -> list[Option]:
         for c, v in zip(cols, values, strict=True):
             opt[c] = v
         if all(_sum_fits(opt, parts, total) for parts, total in sums):
-            out.append(opt)  # type: ignore[arg-type]
+            out.append(opt)  # type: ignore[arg-type]  # an option: values and BLANKs
             if len(out) > MAX_GAP_OPTIONS:
                 return []
     return out
@@ -164,12 +164,12 @@ def _sum_fits(opt: Sequence[object], parts: Sequence[int], total: int) -> bool:
         if v is BLANK:
             blank = True
         elif v is not None:
-            printed += v  # type: ignore[operator]
+            printed += v  # type: ignore[operator]  # v is a number here (not BLANK, not None)
     t = opt[total]
     if t is BLANK:
         return True
     t = 0 if t is None else t
-    return printed <= t if blank else printed == t  # type: ignore[operator]
+    return printed <= t if blank else printed == t  # type: ignore[operator]  # t is a number here (not BLANK, not None)
 
 
 def _joins(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool]) -> list[list[Value]]:

@@ -7,7 +7,7 @@ import re
 # Normalize already makes full-width characters half-width; repeating the cheap translate here keeps
 # the parser correct on documents built by other means (tests, older stored records).
 # (Chinese commas and semicolons stay: nothing here depends on them.)
-_FW = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９（）：．／－＋％｜"}
+_FW: dict[int, int | None] = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９（）：．／－＋％｜"}
 _FW.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None, 0xFEFF: None})
 
 CJK = "\u4e00-\u9fff"

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from elasticsearch import Elasticsearch
 from fastapi import APIRouter, Depends, Query
@@ -61,7 +61,7 @@ def rows(es: Elasticsearch, query: dict, pit: str) -> Iterator[str]:
     try:
         after = None
         while True:
-            body = {"query": query, "size": PAGE, "sort": [{"_shard_doc": "asc"}], "source": source,
+            body: dict[str, Any] = {"query": query, "size": PAGE, "sort": [{"_shard_doc": "asc"}], "source": source,
                     "pit": {"id": pit, "keep_alive": "2m"}, "track_total_hits": False}
             if after is not None:
                 body["search_after"] = after

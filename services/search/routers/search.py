@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 # Figures shown with every hit (the result list's "key figures").
 KEY_FIGURES = SUMMARY_FIGURES
 TOTAL_HITS_CAP = 10_000   # = index.max_result_window: relevance pages end there too
-_HIGHLIGHT = {
+_HIGHLIGHT: dict[str, Any] = {
     "fields": {"meta.title": {"number_of_fragments": 0}, "meta.agency": {"number_of_fragments": 0},
                "text": {"fragment_size": 80, "number_of_fragments": 3}},
     # encoder html: ES escapes the document text, so <mark> is the only markup in a fragment.
@@ -140,7 +140,7 @@ def search(query: Annotated[SearchQuery, Query()], es: Elasticsearch = Depends(g
                         "quality": summary.get("quality"),
                         "figures": {k: (summary.get("figures") or {}).get(k) for k in KEY_FIGURES},
                         "highlight": {k: [_merge_marks(x) for x in v] for k, v in h.get("highlight", {}).items()}})
-    total = (fac or res)["hits"]["total"]  # type: ignore[index]
+    total = (fac or res)["hits"]["total"]  # type: ignore[index]  # one of the two searches always ran
     nxt = None
     if hits and len(hits) == size:
         if rescored:

@@ -32,7 +32,7 @@ def timeline(name: str, params: Annotated[TimelineQuery, Query()], es: Elasticse
                     query={"bool": {"filter": filters, "must_not": must_not}},
                     sort=[{"meta.year": "asc"}, {"indexed_at": {"order": "desc", "unmapped_type": "date"}}],
                     source=["id", "meta.year", "meta.title", "meta.agency", "finding_count", "superseded",
-                            "applications", "review_litigation", "active_disclosure"])
+                            "applications", "review_litigation", "active_disclosure"])  # type: ignore[arg-type]  # a field list; the stub says bool | Mapping
     hits = [h["_source"] for h in res["hits"]["hits"]]
     if not hits:
         raise HTTPException(404, "未找到该机关的年报 / no reports of this body")

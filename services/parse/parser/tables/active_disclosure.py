@@ -65,7 +65,7 @@ def parse(text: str, start: int, end: int, template: str, narrative: str) -> Tab
             opts = best_supported_all(opts, stated_numbers(narrative, _KEYWORD[spec.key]))
         paths = [f"{TABLE}.{spec.key}.{c}" for c in spec.cols]
         if len(opts) == 1 and not any(v is BLANK for v in opts[0]):
-            placed = {p: Placed(v, "read") for p, v in zip(paths, opts[0], strict=True)}
+            placed = {p: Placed(v, "read") for p, v in zip(paths, opts[0], strict=True)}  # type: ignore[arg-type]  # no BLANK (checked)
         else:
             placed = place({spec.key: (paths, opts)}, ())
         if len(opts) < len(every):  # the narrative narrowed the readings: what it decided is inferred

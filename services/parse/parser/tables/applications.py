@@ -64,7 +64,7 @@ def parse(text: str, start: int, end: int, template: str | None, narrative: str)
     two_level = any(labelled[k] is not None for k in APP_OTHER_SUBROWS)
     keys = [k for k in app_rows(two_level) if not (two_level and k == "other")]
     result = TableResult({})
-    if all(by_key[k] is not None and not by_key[k].options for k in keys):  # the usual table: all rows read
+    if all(res is not None and not res.options for res in (by_key[k] for k in keys)):  # the usual table: all rows read
         for k in keys:
             store(result, TABLE, k, _COLS, by_key[k])
     else:
@@ -106,4 +106,4 @@ def _in_table_order(result: TableResult, keys: tuple[str, ...]) -> TableResult:
 
 def _sum(vals: tuple[Value, ...]) -> Value:
     present = [v for v in vals if v is not None]
-    return sum(present) if present else None  # type: ignore[return-value]
+    return sum(present) if present else None

@@ -15,7 +15,7 @@ from ..split import Resolved, Sums, resolve
 class Ambiguity:
     where: str                       # record path of the row, e.g. "applications.new_received"
     chosen: list[Value]
-    candidates: list[list[Value]]
+    candidates: Sequence[list[Value]]
 
 
 @dataclass
