@@ -21,9 +21,14 @@ cleanup() {
 }
 trap 'cleanup; exit 130' INT TERM
 
-# The code's own rules first: a broken import contract fails the run before any test starts.
+# The code's own rules first: a broken import contract, a style error (ruff) or a type error (mypy)
+# fails the run before any test starts.
 info "检查导入约定 (lint-imports)" "checking the import contracts (lint-imports)"
 "$VENV/bin/lint-imports" --no-cache || die "导入约定被破坏，见上方输出" "an import contract is broken, see above" 1
+info "检查代码风格 (ruff)" "checking the style (ruff)"
+"$VENV/bin/ruff" check . || die "代码风格检查未通过，见上方输出" "ruff found style errors, see above" 1
+info "检查类型 (mypy)" "checking the types (mypy)"
+"$VENV/bin/mypy" || die "类型检查未通过，见上方输出" "mypy found type errors, see above" 1
 
 "$VENV/bin/pytest" --junitxml=test-artifacts/junit.xml "$@" </dev/null &
 wait $! ; rc=$?
