@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from shared.celery_app import app as celery_app
+from shared.messages import send_next
 from shared.status import DocumentStatus, StatusStore
 from shared.storage import Storage
 
@@ -26,7 +26,7 @@ class EnqueueError(Exception):
 
 def enqueue(doc_id: str) -> None:
     try:
-        celery_app.send_task("nianbao.normalize", args=[doc_id], queue="normalize")
+        send_next("normalize", [doc_id])
     except Exception as e:  # broker down: the caller answers 503, the bytes stay stored
         raise EnqueueError(str(e)) from e
 

@@ -1,24 +1,23 @@
-"""Dependencies of the ingest API: one StatusStore, Storage and enqueue batcher per process."""
+"""Dependencies of the ingest API: the process' status store and storage (shared/clients.py) and its
+enqueue batcher."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 from services.ingest.accept import enqueue
 from services.ingest.enqueue_batcher import EnqueueBatcher
+from shared.clients import status_store, storage
 from shared.settings import get_settings
 from shared.status import StatusStore
 from shared.storage import Storage
 
 
-@lru_cache
 def get_status_store() -> StatusStore:
-    return StatusStore()
+    return status_store()
 
 
-@lru_cache
 def get_storage() -> Storage:
-    return Storage(get_settings().storage_dir)
+    return storage()
 
 
 _batcher: EnqueueBatcher | None = None
