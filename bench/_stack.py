@@ -215,7 +215,9 @@ class BenchStack:
         logs = VAR / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         log = open(logs / f"{name}.log", "ab")  # lives as long as the process
-        self.procs[name] = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
+        # Celery puts its working directory first on sys.path: run from the checkout under test (--code)
+        cwd = {**os.environ, **self.env}.get("PYTHONPATH") or REPO
+        self.procs[name] = subprocess.Popen(argv, cwd=cwd, env={**os.environ, **self.env}, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def start_workers(self, stages: tuple[str, ...] = STAGES) -> None:
