@@ -60,6 +60,7 @@ async function main() {
       filters.toString() ? el("p", { class: "muted" }, "筛选条件：", el("a", { href: `/?${filters}`, text: decodeURIComponent(filters.toString()) })) : null,
       el("h2", { id: "stats-title", text: title }),
       incompleteNote(res.overall),
+      el("p", { class: "actions" }, el("a", { id: "stats-xlsx", href: `/api/v1/stats.xlsx?${p}`, text: "导出 Excel", title: "XLSX", download: "" })),
       box,
       el("table", { class: "data", id: "stats-table" },
         el("thead", {}, el("tr", {}, res.group.map((g) => el("th", { text: facetLabel(g) })),
