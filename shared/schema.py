@@ -281,6 +281,8 @@ RULE_NAMES = _values(
     PLAUSIBILITY=("数值存疑", "implausible value"),
     EMPTY_CELLS=("空白单元格", "blank cells"),
     CROSS_YEAR=("跨年度不一致", "inconsistent with the previous year"),
+    LATE_PUBLICATION=("逾期发布", "published late"),
+    YOY_JUMP=("数据同比突变", "figure jumped from the previous year"),
     AMBIGUOUS_CELLS=("单元格有歧义", "ambiguous cells"),
 )
 

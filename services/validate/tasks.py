@@ -1,10 +1,11 @@
-"""Celery task of the validate worker (queue `validate`): record-local rules plus CROSS_YEAR against
+"""Celery task of the validate worker (queue `validate`): record-local rules plus CROSS_YEAR and YOY_JUMP against
 the same body's previous-year report (the body registry, else a search in Elasticsearch), looked up
 once for the whole batch."""
 from __future__ import annotations
 
 from services.validate.cross_year import cross_year
 from services.validate.rules import validate
+from services.validate.yoy_jump import yoy_jump
 from shared.agency_key import agency_key, prepare
 from shared.clients import storage
 from shared.messages import Item
@@ -34,6 +35,7 @@ def validate_documents(batch: Batch, items: list[Item]) -> None:
         with batch.document(doc_id):
             if previous is not None:
                 findings.extend(cross_year(previous, record))
+                findings.extend(yoy_jump(previous, record))
             record.findings = findings
             storage().put_model(doc_id, "validated", record)
             batch.advance(doc_id, "validated")

@@ -171,7 +171,10 @@ def make_active_disclosure(rng: random.Random, template: str, agency: Agency) ->
 
 
 def make_meta(rng: random.Random, agency: Agency, year: int, template: str) -> dict:
-    pub = date(year + 1, rng.randint(1, 3), rng.randint(1, 28))
+    # Published in January of the next year, as the 条例 requires (a later date is LATE_PUBLICATION). The
+    # month is still drawn, so the stream of generated values (and every other cell) stays as it was.
+    rng.randint(1, 3)
+    pub = date(year + 1, 1, rng.randint(1, 28))
     return {
         "title": f"{agency.name}{year}年政府信息公开工作年度报告",
         "agency": agency.name,

@@ -12,6 +12,7 @@ from .app_row_sum import check_app_row_sum
 from .app_total_sum import check_app_total_sum
 from .bad_value import check_bad_value
 from .empty_cells import check_empty_cells
+from .late_publication import check_late_publication
 from .missing_section import check_missing_section
 from .missing_table import check_missing_table
 from .narrative import check_narrative
@@ -26,6 +27,7 @@ RULES: tuple[Rule, ...] = (
     check_missing_section,
     check_missing_table,
     check_template_mismatch,
+    check_late_publication,
     check_bad_value,
     check_app_balance,
     check_app_row_sum,
