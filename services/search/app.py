@@ -11,7 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.search import errors
-from services.search.routers import export, reports, schema, search, stats, timeline
+from services.search.routers import audit, export, reports, schema, search, stats, timeline
 from shared.clients import es_client
 from shared.es_index import MAPPING_VERSION, ensure_index, mapping_version
 
@@ -37,7 +37,7 @@ async def lifespan(_: FastAPI):
 app = FastAPI(title="Nianbao search API / 年报检索接口", version="1.0", lifespan=lifespan,
               description="全文与分面检索政府信息公开工作年度报告及其数据 / "
                           "full-text and faceted search over the reports and their figures")
-for r in (search, reports, stats, timeline, export, schema):
+for r in (search, reports, stats, timeline, export, audit, schema):
     app.include_router(r.router)
 errors.install(app)
 
