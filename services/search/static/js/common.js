@@ -204,7 +204,7 @@ export function dig(obj, path) {
 
 /** The top bar shared by all pages. */
 export function header(active) {
-  const links = [["/", "检索", "search"], ["/stats.html", "统计", "stats"], ["/docs", "接口文档 API", "api"]];
+  const links = [["/", "检索", "search"], ["/stats.html", "统计", "stats"], ["/audit.html", "审核", "audit"], ["/docs", "接口文档 API", "api"]];
   return el("header", { class: "top" },
     el("a", { class: "brand", href: "/", text: "年报检索" }),
     el("span", { class: "brand-sub", text: "政府信息公开工作年度报告 · Nianbao" }),
