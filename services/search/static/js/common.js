@@ -180,6 +180,18 @@ export function fmt(v) {
   return String(v);
 }
 
+/** What a report is called wherever it is listed or shown: its title; else its body with the year; else
+ * the uploaded file's name; else "机关未知 / unknown body" with the year — never its sha256 id. */
+export function reportTitle(meta) {
+  const m = meta || {};
+  const year = m.year ? `${m.year} 年度` : "年度未知 / year unknown";
+  if (m.title) return m.title;
+  if (m.agency) return `${m.agency} ${year}`;
+  const file = m.source && m.source.filename;
+  if (file) return file;
+  return `机关未知 / unknown body · ${year}`;
+}
+
 export function regionText(meta) {
   const r = (meta && meta.region) || {};
   return [r.province, r.city, r.county].filter(Boolean).join(" · ");

@@ -1,7 +1,7 @@
 // The report page: metadata, read quality, findings, the six sections, the three tables (cells named by
 // a finding are marked with its message; cells whose position is unknown show "?", inferred cells are
 // marked), a chart of applications by outcome, and a link to the original.
-import { api, chart, el, fill, fmt, header, loadSchema, qualityBadge, regionText, ruleLabel, schema, showError, table,
+import { api, chart, el, fill, fmt, header, loadSchema, qualityBadge, regionText, reportTitle, ruleLabel, schema, showError, table,
   valueLabel } from "./common.js";
 
 const app = document.getElementById("app");
@@ -226,12 +226,12 @@ async function main() {
   try {
     const [record] = await Promise.all([api(`/api/v1/reports/${encodeURIComponent(id)}`), loadSchema()]);
     const m = record.meta || {};
-    document.title = `${m.title || m.agency || "年报"} · 年报检索`;
+    document.title = `${reportTitle(m)} · 年报检索`;
     const flagged = findingsByPath(record);
     const sections = [...(record.sections || [])].sort((a, b) => a.no - b.no);
     const chartBox = el("div", { id: "chart-outcomes", class: "chart" });
     fill(main, 
-      el("h1", { id: "title", text: m.title || m.agency || record.id }),
+      el("h1", { id: "title", text: reportTitle(m) }),
       record.superseded ? el("p", { class: "notice", text: "该年报已被同一机关同年度的新版本取代。" }) : null,
       qualityBlock(record),
       el("div", { class: "links" },

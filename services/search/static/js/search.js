@@ -1,6 +1,6 @@
 // The search page: query box, facet sidebar with counts, results with highlights, cursor paging.
 // All state lives in the URL (URLSearchParams + history.pushState), so every view is bookmarkable.
-import { api, facetLabel, facetNames, fill, el, fmt, header, highlight, keyFigures, loadSchema, qualityBadge, regionText, ruleLabel,
+import { api, facetLabel, facetNames, fill, el, fmt, header, highlight, keyFigures, loadSchema, qualityBadge, regionText, reportTitle, ruleLabel,
   errorText, showError, valueLabel } from "./common.js";
 
 const SORTS = [["relevance", "相关度"], ["-year", "年度（新→旧）"], ["year", "年度（旧→新）"],
@@ -95,7 +95,7 @@ function result(h) {
   const m = h.meta || {};
   const hl = h.highlight || {};
   const title = el("a", { href: `/report.html?id=${encodeURIComponent(h.id)}`, class: "title" });
-  if (hl["meta.title"]) title.append(highlight(hl["meta.title"][0])); else title.textContent = m.title || m.agency || h.id;
+  if (hl["meta.title"]) title.append(highlight(hl["meta.title"][0])); else title.textContent = reportTitle(m);
   // Fragments of the full text (sections and tables alike).
   const snippets = [...new Set(hl.text || [])].slice(0, 3);
   const figs = keyFigures().filter(({ path }) => h.figures && h.figures[path] !== null && h.figures[path] !== undefined);
@@ -135,7 +135,8 @@ async function run() {
         el("span", { id: "total", text: `共 ${res.total.toLocaleString("zh-CN")}${res.total_relation === "gte" ? "+" : ""} 份年报` }),
         chips(p),
         el("span", { class: "actions" },
-          el("a", { href: `/api/v1/export?${exp}`, text: "导出 CSV", download: "" }),
+          el("a", { id: "export-csv", href: `/api/v1/export?${exp}`, text: "导出 CSV", download: "" }),
+          el("a", { id: "export-xlsx", href: `/api/v1/export.xlsx?${exp}`, text: "导出 Excel", title: "XLSX", download: "" }),
           el("a", { href: `/stats.html?${exp}`, text: "统计视图" }))),
       res.total ? list : el("p", { class: "muted", text: "没有找到符合条件的年报。" }),
       more);
