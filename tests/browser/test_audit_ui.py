@@ -44,7 +44,7 @@ def test_pick_a_region_and_year_and_see_bodies_findings_and_the_missing_one(stac
     WebDriverWait(browser, 20).until(lambda d: any(o.get_attribute("value") == "江苏省" for o in province.options))
     province.select_by_value("江苏省")  # reloads the city, county and year options for 江苏省
     WebDriverWait(browser, 20).until(lambda d: "province=" in d.current_url)
-    year = Select(wait(browser, "#audit-year"))
+    wait(browser, "#audit-year")
     WebDriverWait(browser, 20).until(lambda d: any(o.get_attribute("value") == "2024"
                                                    for o in Select(d.find_element(By.ID, "audit-year")).options))
     year = Select(browser.find_element(By.ID, "audit-year"))
@@ -96,3 +96,21 @@ def test_a_county_from_the_url(stack, corpus, browser):
     assert ids == [corpus["hongze_2024"]]
     assert Select(browser.find_element(By.ID, "audit-county")).first_selected_option.get_attribute("value") == "洪泽区"
     assert "均已报送" in browser.find_element(By.ID, "audit-missing").text
+
+
+def test_report_text_in_a_finding_stays_text(stack, corpus, browser):
+    # The real 2023 report of 平潭综合实验区经济发展局, whose NARRATIVE_MISMATCH quotes its own sentence,
+    # with markup put into that sentence: the page shows the characters, never an element.
+    text = (REAL / "2023_pingtan_jjf.txt").read_text(encoding="utf-8").replace(
+        "2023年，共收到政府信息公开申请0条", "2023年，<svg/onload=window.__xss=1><b>共收到政府信息公开申请0条", 1)
+    doc_id = post(stack, text.encode("utf-8"), "2023_pingtan_jjf_markup.txt")
+    deadline = time.monotonic() + 30
+    while not search_get(stack, "/api/v1/audit", province="福建省", year=2023).json()["reports"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    browser.get(stack.search_url + "/audit.html?province=福建省&year=2023")
+    row = wait(browser, f'#audit-reports tbody tr[data-id="{doc_id}"]')
+    li = row.find_element(By.CSS_SELECTOR, 'ul.findings li[data-rule="NARRATIVE_MISMATCH"]')
+    assert "<svg/onload=window.__xss=1><b>共收到政府信息公开申请0条" in li.text
+    assert browser.find_elements(By.CSS_SELECTOR, "#audit-reports svg, #audit-reports b") == []
+    assert browser.execute_script("return window.__xss === undefined")
