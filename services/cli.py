@@ -256,7 +256,7 @@ def _keys():
 
 @apikey_app.command("create")
 def apikey_create(name: str = typer.Option(..., help="who uses the key"),
-                  scope: list[str] = typer.Option(["ingest"], help="ingest and/or admin (repeatable)"),
+                  scope: list[str] = typer.Option(["ingest"], help="ingest, correct and/or admin (repeatable)"),
                   rate_limit: str = typer.Option(None, help="e.g. 60/minute; default: setting rate_limit")) -> None:
     """Create a key; it is printed once and only its hash is kept."""
     try:

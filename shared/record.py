@@ -89,7 +89,7 @@ class Finding(BaseModel):
     actual: int | float | str | list | None = None
 
 
-CellSource = Literal["read", "inferred", "unknown"]
+CellSource = Literal["read", "inferred", "unknown", "corrected"]
 Grade = Literal["complete", "partial", "unreadable"]
 
 
@@ -97,7 +97,8 @@ class CellProvenance(BaseModel):
     """Where a cell's value came from, for every cell that was not simply read where it is printed
     (extension, docs/record-extensions.md). `inferred`: the position or the value follows from the
     table's identities (`by`: their ids, shared/schema.py); `unknown`: the document does not fix it
-    (the value is null)."""
+    (the value is null); `corrected`: set by a user's correction (`by`: the correction's id,
+    shared/corrections.py)."""
     source: CellSource
     by: list[str] = Field(default_factory=list)
 
@@ -114,6 +115,28 @@ class Quality(BaseModel):
     cells_blank: int = 0
     tables_found: int = 0
     reasons: list[str] = Field(default_factory=list)
+
+
+CorrectionValue = int | float | str | None
+
+
+class CorrectionEvent(BaseModel):
+    """One audited change of a report by a user (extension, docs/record-extensions.md, shared/corrections.py):
+    `set` a cell or meta field to `new` (it was `old`), or `revert` the set `reverts` names."""
+    id: str
+    report_id: str
+    action: Literal["set", "revert"]
+    path: str = Field(description="单元格路径或 meta 字段 / a cell path (shared/schema.py) or meta field (meta.agency)")
+    old: CorrectionValue = None
+    new: CorrectionValue = None
+    reason: str
+    by: str = Field(description="密钥名称（编号）/ the key's name (id)")
+    key_id: str | None = None
+    at: str
+    reverts: str | None = None
+    reverted_by: str | None = None
+    applied: bool | None = Field(None, description="在当前记录中生效 / in effect in the current record "
+                                                   "(false: reverted, replaced, or its cell is not in this record)")
 
 
 class Record(BaseModel):
@@ -135,6 +158,8 @@ class Record(BaseModel):
     quality: Quality | None = None
     # Extension (docs/record-extensions.md): the normalized full text, for search and display.
     text: str | None = None
+    # Extension (docs/record-extensions.md): the report's corrections, oldest first (shared/corrections.py).
+    corrections: list[CorrectionEvent] = Field(default_factory=list)
 
 
 def cell_paths(record: Record) -> list[tuple[str, Cell]]:

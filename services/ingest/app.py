@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import asynccontextmanager
 
 import redis
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.ingest.auth import keys_required
 from services.ingest.deps import get_status_store, start_batcher, stop_batcher
 from services.ingest.openapi import validation_problem
 from services.ingest.orphans import OrphanSweeper
-from services.ingest.routers import admin, documents, health
+from services.ingest.routers import admin, corrections, documents, health
 from services.ingest.webhooks import router as webhooks
 from shared.clients import es_client
 from shared.es_index import ensure_index
@@ -54,6 +57,7 @@ app = FastAPI(title="Nianbao ingest API / 年报接收接口", version="1.0", li
 app.include_router(documents.router)
 app.include_router(health.router)
 app.include_router(admin.router)
+app.include_router(corrections.router)
 app.include_router(webhooks.router)
 app.add_exception_handler(RequestValidationError, validation_problem)  # type: ignore[arg-type]  # Starlette types the handler for any Exception
 # (422s in the declared Problem shape)
@@ -66,3 +70,26 @@ async def redis_unavailable(_: Request, e: redis.RedisError) -> JSONResponse:
     log.warning("redis unavailable: %r", e)
     return JSONResponse({"detail": "状态存储暂不可用，请稍后重试 / status store unavailable, please retry shortly"},
                         status_code=503, headers={"Retry-After": "5"})
+
+
+@app.exception_handler(StarletteHTTPException)
+async def http_problem(request: Request, e: StarletteHTTPException) -> Response:
+    """FastAPI's own answer, with two fixes: a 405's `Allow` lists the methods of every route of the path
+    (Starlette names only the first route's, and a report's corrections are read with GET and set with
+    POST), and a JSON body that cannot be parsed at all is said in both languages."""
+    if e.status_code == 405:
+        methods = _documented_methods(request.url.path)
+        if methods:
+            e.headers = {**(e.headers or {}), "Allow": ", ".join(methods)}
+    if e.status_code == 400 and e.detail == "There was an error parsing the body":
+        e = StarletteHTTPException(400, "请求体无法解析 / the request body could not be parsed", e.headers)
+    return await http_exception_handler(request, e)
+
+
+def _documented_methods(path: str) -> list[str]:
+    """The methods the OpenAPI document lists for the path template matching `path`."""
+    out: set[str] = set()
+    for template, ops in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path):
+            out |= {m.upper() for m in ops}
+    return sorted(out)

@@ -25,8 +25,10 @@ from services.ingest.limits import check_rate
 from shared.settings import get_settings
 from shared.status import now_iso
 
-Scope = Literal["ingest", "admin"]
-SCOPES: tuple[str, ...] = ("ingest", "admin")
+# ingest: uploads; correct: corrections of a report's values (services/ingest/routers/corrections.py);
+# admin: everything.
+Scope = Literal["ingest", "correct", "admin"]
+SCOPES: tuple[str, ...] = ("ingest", "correct", "admin")
 _KEYS = "nianbao:apikeys"            # hash: key id → ApiKey JSON
 _BY_HASH = "nianbao:apikey:sha256"   # hash: sha256(key) → key id
 PREFIX = "nbk_"
@@ -122,7 +124,7 @@ _HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Ke
 
 
 def require_scope(scope: Scope):
-    """A FastAPI dependency: a valid, unrevoked key with `scope` (admin keys may also ingest),
+    """A FastAPI dependency: a valid, unrevoked key with `scope` (admin keys may also ingest and correct),
     within its rate limit. Returns the key record, or None when access is open and no key was sent
     (a key that is sent is checked even then: a wrong key is a mistake worth telling)."""
     def dep(request: Request, store: KeyStore = Depends(key_store),

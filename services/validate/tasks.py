@@ -8,6 +8,7 @@ from services.validate.rules import validate
 from services.validate.yoy_jump import yoy_jump
 from shared.agency_key import agency_key, prepare
 from shared.clients import storage
+from shared.corrections import CorrectionStore, effective_record
 from shared.messages import Item
 from shared.neighbours import previous_reports
 from shared.record import Finding, Record
@@ -19,7 +20,10 @@ def validate_documents(batch: Batch, items: list[Item]) -> None:
     checked: list[tuple[Item, Record, list[Finding]]] = []
     for item in items:
         with batch.document(item["id"]):
-            record = storage().get_model(item["id"], "parsed", Record)
+            # Users' corrections (shared/corrections.py) laid over the parsed record before any rule
+            # runs: findings are computed on the corrected values, and the validated record (what the
+            # index and `nianbao reindex` read) holds them.
+            record = effective_record(storage().get_model(item["id"], "parsed", Record), CorrectionStore(storage()))
             # Parse-level findings (MISSING_TABLE, AMBIGUOUS_CELLS) stay; validation findings are
             # recomputed, so re-validation after a neighbour arrives replaces rather than accumulates.
             checked.append((item, record, [*record.findings, *validate(record)]))

@@ -17,7 +17,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.integration.conftest import running_stack
+from tests.integration.conftest import running_stack, wait_status
 from tests.integration.stack import BIN, Stack
 from tests.paths import REPO
 
@@ -43,11 +43,32 @@ def admin_key(closed: Stack) -> str:
     return r.stdout.strip()
 
 
-def test_ingest_api_matches_its_openapi_all_checks(closed, admin_key, tmp_path):
+@pytest.fixture(scope="module")
+def corrected(closed: Stack, admin_key: str) -> tuple[str, str]:
+    """A real report with one correction, so the corrections routes are reached beyond their 404."""
+    auth = {"Authorization": f"Bearer {admin_key}"}
+    sample = REPO / "samples" / "000_642ff1a02613d8d6.txt"
+    r = httpx.post(f"{closed.ingest_url}/api/v1/documents", headers=auth,
+                   files={"file": (sample.name, sample.read_bytes())}, timeout=30)
+    doc_id = r.json()["id"]
+    assert wait_status(closed, doc_id)["status"] == "indexed"
+    r = httpx.post(f"{closed.ingest_url}/api/v1/reports/{doc_id}/corrections", headers=auth, timeout=10,
+                   json={"path": "applications.granted.total", "value": 99, "reason": "contract"})
+    assert r.status_code == 201, r.text
+    return doc_id, r.json()["id"]
+
+
+def test_ingest_api_matches_its_openapi_all_checks(closed, admin_key, corrected, tmp_path):
     config = tmp_path / "schemathesis.toml"
-    # Deliveries to a configured source reach the signature check (401) instead of stopping at 404.
+    report_id, correction_id = corrected
+    # Deliveries to a configured source reach the signature check (401) instead of stopping at 404; the
+    # corrections routes work on a real report and correction.
     config.write_text('[[operations]]\ninclude-path = "/api/v1/webhooks/{source}"\n'
-                      'parameters = { "path.source" = "gov" }\n')
+                      'parameters = { "path.source" = "gov" }\n'
+                      + "".join(f'[[operations]]\ninclude-path = "{p}"\nparameters = {{ "path.report_id" = "{report_id}"'
+                                + (f', "path.correction_id" = "{correction_id}"' if "correction_id" in p else "") + " }\n"
+                                for p in ("/api/v1/reports/{report_id}/corrections",
+                                          "/api/v1/reports/{report_id}/corrections/{correction_id}/revert")))
     r = subprocess.run(
         [str(BIN / "schemathesis"), "--config-file", str(config), "--no-color", "run",
          f"{closed.ingest_url}/openapi.json", "--checks", "all", "--mode", "all",
@@ -58,7 +79,8 @@ def test_ingest_api_matches_its_openapi_all_checks(closed, admin_key, tmp_path):
         capture_output=True, text=True, timeout=900)
     out = r.stdout + r.stderr
     assert r.returncode == 0, out[-12000:]
-    assert "Tested: 6" in out, out[-3000:]  # documents (POST, GET), health, dead letters, requeue, webhooks
+    # documents (POST, GET), health, dead letters, requeue, webhooks; corrections (set, revert, a report's, all)
+    assert "Tested: 10" in out, out[-3000:]
     # The key reached every route behind it: only webhook deliveries, which authenticate by signature
     # (not generated here; tests/integration/test_webhooks.py signs real ones), stop at 401.
     assert unauthorized_only(out) <= {"POST /api/v1/webhooks/{source}"}, out[-3000:]
