@@ -13,10 +13,14 @@ How full text is matched and ranked (what large search sites do; measurements in
 - ranking: BM25 over `text`, then a `rescore` of the top RESCORE_WINDOW hits adds exact-word and
   proximity matches and title, agency and figure-label matches;
 - highlighting uses the phrase form of the query (each Chinese word contiguous), so 行政 alone in
-  行政诉讼 is not marked for 行政复议.
+  行政诉讼 is not marked for 行政复议;
+- snippets come from prose: `text` holds the tables too (one line per row or cell), so the search asks
+  for up to SNIPPET_CANDIDATES fragments and `prose_first` keeps those whose marked word stands in a
+  sentence; fragments of table text are shown (cells joined by " | ") only when no fragment is prose.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +159,56 @@ def highlight_query(q: str | None, fld: str) -> dict | None:
     if not q or not q.strip():
         return None
     return {"simple_query_string": {"query": chinese_phrases(_normal(q)), "fields": [fld], **_SQS}}
+
+
+# Snippets: how many are shown, how many fragments of `text` are looked at to find them.
+SNIPPETS = 3
+SNIPPET_CANDIDATES = 12
+# Between table cells in `text`: a blank line (text documents often put one cell per paragraph), the
+# " | " of a rendered table row (services/parse/normalize/render.py), or a run of spaces or a tab (columns
+# of a PDF's text). A single line break inside a stretch is a wrapped line (PDF), not a break.
+_HARD_BREAK = re.compile(r"\s*(?:\n[ \t\u3000]*\n|\s\|\s| {3,}|\t)\s*")
+_WRAP = re.compile(r"[ \t]*\n[ \t]*")
+_ANY_BREAK = re.compile(r"\s*(?:\n|\s\|\s| {3,}|\t)\s*")
+_SENTENCE = re.compile(r"[，。；！？,;]")
+_MARK_TAG = re.compile(r"</?mark>")
+PROSE_MIN_CHARS = 15  # a stretch shorter than this is a label, a heading or a number
+
+
+def _stretches(fragment: str) -> list[str]:
+    """The fragment cut at cell breaks, wrapped lines joined."""
+    return [_WRAP.sub("", st) for st in _HARD_BREAK.split(fragment.strip())]
+
+
+def _sentence(stretch: str) -> bool:
+    plain = html.unescape(_MARK_TAG.sub("", stretch))  # fragments are HTML-escaped: &lt; is not a ";"
+    return len(plain) >= PROSE_MIN_CHARS and bool(_SENTENCE.search(plain))
+
+
+def is_prose(fragment: str) -> bool:
+    """Does a marked word of this highlight fragment stand in a sentence (a stretch of at least
+    PROSE_MIN_CHARS between cell breaks, with sentence punctuation), not in table cells or headings?"""
+    return any("<mark>" in st and _sentence(st) for st in _stretches(fragment))
+
+
+def trim_prose(fragment: str) -> str:
+    """A prose fragment without the headings or cells it runs into: its sentences (wrapped lines
+    joined), separated by a space."""
+    return " ".join(st for st in _stretches(fragment) if _sentence(st))
+
+
+def tidy_table_fragment(fragment: str) -> str:
+    """Table text read as a row: "处理决定数量\n\n行政许可\n\n6" → "处理决定数量 | 行政许可 | 6"."""
+    return _ANY_BREAK.sub(" | ", fragment.strip()).strip(" |")
+
+
+def prose_first(fragments: list[str], n: int = SNIPPETS) -> list[str]:
+    """The snippets of a hit: its prose fragments (document order, trimmed to their sentences); table
+    fragments, tidied, only when the words occur in no prose fragment."""
+    prose = [trim_prose(f) for f in fragments if is_prose(f)]
+    if prose:
+        return prose[:n]
+    return [tidy_table_fragment(f) for f in fragments[:n]]
 
 
 def facet_filters(p: SearchParams) -> dict[str, dict]:

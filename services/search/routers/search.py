@@ -25,12 +25,14 @@ from services.search.errors import R422, R502, R503, SearchUnavailable, invalid
 from services.search.models import SearchResponse
 from services.search.params import SearchQuery
 from services.search.query import (
+    SNIPPET_CANDIDATES,
     base_query,
     build_query,
     facet_aggs,
     facet_counts,
     facet_filters,
     highlight_query,
+    prose_first,
     rescore,
     sort_clause,
 )
@@ -46,7 +48,8 @@ KEY_FIGURES = SUMMARY_FIGURES
 TOTAL_HITS_CAP = 10_000   # = index.max_result_window: relevance pages end there too
 _HIGHLIGHT: dict[str, Any] = {
     "fields": {"meta.title": {"number_of_fragments": 0}, "meta.agency": {"number_of_fragments": 0},
-               "text": {"fragment_size": 80, "number_of_fragments": 3}},
+               # more than are shown: prose_first keeps the prose ones (the tables are in `text` too)
+               "text": {"fragment_size": 80, "number_of_fragments": SNIPPET_CANDIDATES}},
     # encoder html: ES escapes the document text, so <mark> is the only markup in a fragment.
     "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
 }
@@ -139,7 +142,7 @@ def search(query: Annotated[SearchQuery, Query()], es: Elasticsearch = Depends(g
                         "superseded": (fields.get("superseded") or [False])[0],
                         "quality": summary.get("quality"),
                         "figures": {k: (summary.get("figures") or {}).get(k) for k in KEY_FIGURES},
-                        "highlight": {k: [_merge_marks(x) for x in v] for k, v in h.get("highlight", {}).items()}})
+                        "highlight": _hit_highlight(h.get("highlight", {}))})
     total = (fac or res)["hits"]["total"]  # type: ignore[index]  # one of the two searches always ran
     nxt = None
     if hits and len(hits) == size:
@@ -161,6 +164,13 @@ def _highlight(q: str | None) -> dict[str, Any]:
         return _HIGHLIGHT
     return {**_HIGHLIGHT, "fields": {f: {**opts, "highlight_query": highlight_query(q, f)}
                                      for f, opts in _HIGHLIGHT["fields"].items()}}
+
+
+def _hit_highlight(hl: dict[str, list[str]]) -> dict[str, list[str]]:
+    out = {k: [_merge_marks(x) for x in v] for k, v in hl.items()}
+    if "text" in out:
+        out["text"] = prose_first(out["text"])
+    return out
 
 
 def _merge_marks(fragment: str) -> str:

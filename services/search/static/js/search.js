@@ -96,7 +96,7 @@ function result(h) {
   const hl = h.highlight || {};
   const title = el("a", { href: `/report.html?id=${encodeURIComponent(h.id)}`, class: "title" });
   if (hl["meta.title"]) title.append(highlight(hl["meta.title"][0])); else title.textContent = reportTitle(m);
-  // Fragments of the full text (sections and tables alike).
+  // Fragments of the full text: sentences first (a table's cells, joined by " | ", only when the words are in no sentence).
   const snippets = [...new Set(hl.text || [])].slice(0, 3);
   const figs = keyFigures().filter(({ path }) => h.figures && h.figures[path] !== null && h.figures[path] !== undefined);
   return el("article", { class: "hit", "data-id": h.id },
