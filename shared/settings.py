@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Kept for old deployments that set NIANBAO_REQUIRE_API_KEY=1: it forces keys even if open_access is on.
     require_api_key: bool = False
     api_key: str = ""                       # the key `nianbao ingest` sends (NIANBAO_API_KEY)
+    # Origins whose pages may call the ingest API from a browser (CORS): the report page's in-place
+    # corrections (docs/corrections.md). Comma-separated; empty = the search UI's own origin (search_url).
+    cors_origins: str = ""
     rate_limit: str = "600/minute"          # per API key and per webhook source; `limits` notation; keys may override
     # --- webhooks (services/ingest/webhooks/) ----------------------------------------------------
     webhook_sources_file: Path | None = None  # JSON or TOML: {source: {secrets, allow_hosts, allow_private}}

@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import redis
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,6 +27,16 @@ from shared.queue_sampler import QueueSampler
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+
+def cors_origins() -> list[str]:
+    """NIANBAO_CORS_ORIGINS, else the search UI's origin (scheme://host:port of NIANBAO_SEARCH_URL)."""
+    s = get_settings()
+    given = [o.strip().rstrip("/") for o in s.cors_origins.split(",") if o.strip()]
+    if given:
+        return given
+    u = urlsplit(s.search_url)
+    return [f"{u.scheme}://{u.netloc}"]
 
 
 @asynccontextmanager
@@ -54,6 +66,10 @@ async def lifespan(_: FastAPI):
 
 app = FastAPI(title="Nianbao ingest API / 年报接收接口", version="1.0", lifespan=lifespan,
               description="提交政府信息公开工作年度报告并查询处理状态 / submit annual reports and follow their processing")
+# The report page (served by the search API, another origin) sends corrections here from the browser:
+# only its origin may, with the Authorization header (docs/corrections.md).
+app.add_middleware(CORSMiddleware, allow_origins=cors_origins(), allow_methods=["GET", "POST"],
+                   allow_headers=["Authorization", "Content-Type", "X-API-Key"], max_age=600)
 app.include_router(documents.router)
 app.include_router(health.router)
 app.include_router(admin.router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -14,10 +15,14 @@ from services.search import errors
 from services.search.routers import audit, export, reports, schema, search, stats, timeline
 from shared.clients import es_client
 from shared.es_index import MAPPING_VERSION, ensure_index, mapping_version
+from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+_INGEST = urlsplit(get_settings().ingest_url)
+# connect-src: the report page's corrections go to the ingest API (docs/corrections.md), nothing else leaves.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       f"connect-src 'self' {_INGEST.scheme}://{_INGEST.netloc}; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 

@@ -1,8 +1,11 @@
 // The report page: metadata, read quality, findings, the six sections, the three tables (cells named by
 // a finding are marked with its message; cells whose position is unknown show "?", inferred cells are
-// marked), a chart of applications by outcome, and a link to the original.
+// marked; cells a user corrected are marked with their history, js/corrections.js), a chart of
+// applications by outcome, the report's corrections, in-place editing with a `correct` key, and a link
+// to the original.
 import { api, chart, el, fill, fmt, header, loadSchema, qualityBadge, regionText, reportTitle, ruleLabel, schema, showError, table,
   valueLabel } from "./common.js";
+import { correctedTitle, editPanel, historyBlock } from "./corrections.js";
 
 const app = document.getElementById("app");
 const id = new URLSearchParams(location.search).get("id") || "";
@@ -59,6 +62,10 @@ function cell(record, flagged, path, value) {
   if (prov && prov.source !== "read") {
     td.classList.add(`prov-${prov.source}`);
     td.dataset.source = prov.source;
+  }
+  if (prov && prov.source === "corrected") {
+    titles.push(correctedTitle(record, path));
+    td.append(el("span", { class: "corr-mark", text: "改" }));
   }
   const fs = flagged.get(path);
   if (fs) {
@@ -220,7 +227,7 @@ function findingsList(record) {
         if (td) { td.scrollIntoView({ block: "center" }); td.classList.add("pulse"); setTimeout(() => td.classList.remove("pulse"), 1500); } } }) : null)));
 }
 
-async function main() {
+async function run() {
   fill(app, header(""), el("main", { id: "report", class: "report" }, el("p", { class: "muted", text: "加载中…" })));
   const main = document.getElementById("report");
   try {
@@ -230,6 +237,7 @@ async function main() {
     const flagged = findingsByPath(record);
     const sections = [...(record.sections || [])].sort((a, b) => a.no - b.no);
     const chartBox = el("div", { id: "chart-outcomes", class: "chart" });
+    const panel = editPanel(record, main, run);
     fill(main, 
       el("h1", { id: "title", text: reportTitle(m) }),
       record.superseded ? el("p", { class: "notice", text: "该年报已被同一机关同年度的新版本取代。" }) : null,
@@ -240,6 +248,7 @@ async function main() {
         el("a", { href: `/api/v1/reports/${encodeURIComponent(record.id)}`, text: "JSON 记录" })),
       el("div", { class: "two" }, metaList(record), chartBox),
       el("h2", { text: `发现的问题（${(record.findings || []).length}）` }), findingsList(record),
+      historyBlock(record), panel,
       tableHeading("active_disclosure"), disclosureTable(record, flagged),
       tableHeading("applications"), applicationsTable(record, flagged),
       tableHeading("review_litigation"), reviewTable(record, flagged),
@@ -253,4 +262,4 @@ async function main() {
   }
 }
 
-main();
+run();
