@@ -35,11 +35,17 @@ def closed(servers, tmp_path_factory):
     yield from running_stack(tmp_path_factory, "corrections", NIANBAO_OPEN_ACCESS="0")
 
 
+def cli(stack: Stack, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "nianbao"), *args], cwd=REPO, env={**os.environ, **stack.env},
+                          capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.fixture(scope="module")
 def keys(closed: Stack) -> dict[str, str]:
     store = KeyStore(redis.Redis.from_url(closed.env["NIANBAO_REDIS_URL"], decode_responses=True))
-    return {name: store.create(name, scopes)[0]
-            for name, scopes in (("上传者", ["ingest"]), ("数据组", ["correct"]))}
+    p = cli(closed, "apikey", "create", "--name", "数据组", "--scope", "correct")   # the operator's way
+    assert p.returncode == 0, p.stderr
+    return {"上传者": store.create("上传者", ["ingest"])[0], "数据组": p.stdout.strip()}
 
 
 def auth(key: str) -> dict[str, str]:
@@ -161,12 +167,17 @@ def test_correction_is_applied_validated_indexed_and_kept(closed, keys, report):
 
     # `nianbao reprocess` re-reads the original: the correction is laid over the new parse again
     indexed_at = rec["indexed_at"]
-    p = subprocess.run([str(BIN / "nianbao"), "reprocess"], cwd=REPO, env={**os.environ, **closed.env},
-                       capture_output=True, text=True, timeout=180)
+    p = cli(closed, "reprocess")
     assert p.returncode == 0, p.stderr
     again = wait_record(closed, report, lambda x: x["indexed_at"] != indexed_at)
     assert dig(again, CELL) == new and again["provenance"][CELL]["source"] == "corrected"
     assert found(again) == found(rec)
+    # `nianbao reindex` rebuilds the index from the stored validated records, which hold the correction
+    p = cli(closed, "reindex")
+    assert p.returncode == 0, p.stderr + p.stdout
+    rebuilt = record(closed, report)
+    assert rebuilt["indexed_at"] != again["indexed_at"] and dig(rebuilt, CELL) == new
+    assert rebuilt["corrections"] == again["corrections"]
 
     # revert (audited too): the parsed value is back, the findings with it
     r = httpx.post(f"{closed.ingest_url}/api/v1/reports/{report}/corrections/{ev['id']}/revert",
@@ -200,3 +211,14 @@ def test_meta_correction_moves_the_report_in_search(closed, keys, report):
     time.sleep(1.5)  # the index refreshes each second
     hits = search_get(closed, "/api/v1/search").json()  # the result list's summary is re-indexed too
     assert [(h["id"], h["meta"]["agency"]) for h in hits["results"]] == [(report, "聊城市综合行政执法局")]
+
+
+def test_cors_admits_the_search_ui_origin_only(closed):
+    """The report page (search UI origin, NIANBAO_SEARCH_URL) may send corrections; other origins may not."""
+    url = f"{closed.ingest_url}/api/v1/reports/{'0' * 64}/corrections"
+    pre = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+    ui = httpx.options(url, headers={"Origin": "http://127.0.0.1:8001", **pre}, timeout=10)
+    assert ui.status_code == 200 and ui.headers["access-control-allow-origin"] == "http://127.0.0.1:8001"
+    assert "authorization" in ui.headers["access-control-allow-headers"].lower()
+    other = httpx.options(url, headers={"Origin": "https://evil.example", **pre}, timeout=10)
+    assert other.status_code == 400 and "access-control-allow-origin" not in other.headers
