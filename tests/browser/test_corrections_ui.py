@@ -116,3 +116,24 @@ def test_html_in_a_corrected_value_is_text(closed, setup, browser):
     assert XSS_AGENCY in browser.find_element(By.CSS_SELECTOR, "#report dl.metalist").text
     assert not browser.find_elements(By.CSS_SELECTOR, "#report img, #report script") and no_alert(browser)
     shot(browser, "corrections-02-html-as-text")
+
+
+def test_revert_from_the_history(closed, setup, browser):
+    """With the key in this tab, a correction in effect can be reverted from the log (the reason asked for)."""
+    doc_id, key = setup
+    browser.get(f"{closed.search_url}/report.html?id={doc_id}")
+    first = wait(browser, "#corrections tbody tr:first-child")
+    assert first.find_element(By.CSS_SELECTOR, ".corr-path").text == CELL
+    old = first.find_element(By.CSS_SELECTOR, ".corr-change").text.split(" → ")[0]
+    first.find_element(By.CSS_SELECTOR, "button.corr-revert").click()
+    prompt = WebDriverWait(browser, 10).until(EC.alert_is_present())
+    prompt.send_keys("核对后原值正确")
+    prompt.accept()
+    td = WebDriverWait(browser, 60).until(lambda d: (t := d.find_element(By.CSS_SELECTOR, f'td[data-path="{CELL}"]'))
+                                          and "prov-corrected" not in t.get_attribute("class") and t)
+    assert td.text == old
+    rows = browser.find_elements(By.CSS_SELECTOR, "#corrections tbody tr")
+    assert [r.get_attribute("class") for r in rows] == ["set", "set", "revert"]
+    assert rows[2].find_element(By.CSS_SELECTOR, ".corr-reason").text == "核对后原值正确"
+    assert not rows[0].find_elements(By.CSS_SELECTOR, "button.corr-revert")   # reverted: no second revert
+    shot(browser, "corrections-03-reverted")

@@ -32,25 +32,70 @@ export function correctedTitle(record, path) {
   return lines.join("\n");
 }
 
-/** The report's correction log as a table (the newest last), or nothing when nobody corrected it. */
-export function historyBlock(record) {
+/**
+ * The report's correction log as a table (the newest last), or nothing when nobody corrected it. With a
+ * key in this tab, a correction in effect has a revert button (the reason is asked for; audited too).
+ */
+export function historyBlock(record, reload) {
   const cs = record.corrections || [];
   if (!cs.length) return null;
   const state = (c) => c.action === "revert" ? `撤销 ${c.reverts} / reverts ${c.reverts}`
     : c.reverted_by ? `已撤销 / reverted (${c.reverted_by})` : c.applied ? "生效 / in effect"
       : "未生效 / not applied";
+  const keyed = Boolean(sessionStorage.getItem(KEY));
+  const msg = el("p", { id: "corr-revert-msg", class: "muted", role: "status" });
+  const revertButton = (c) => el("button", { type: "button", class: "corr-revert", "data-id": c.id, text: "撤销 / revert",
+    onclick: async (e) => {
+      const reason = window.prompt("撤销理由（必填）/ reason for the revert (required)");
+      if (!reason || !reason.trim()) return;
+      e.target.disabled = true;
+      msg.textContent = "撤销中… / reverting…";
+      try {
+        const ev = await post(`/api/v1/reports/${encodeURIComponent(record.id)}/corrections/${encodeURIComponent(c.id)}/revert`,
+          { reason });
+        msg.textContent = "已撤销，正在重新校验与索引… / reverted; re-validating and re-indexing…";
+        await waitIndexed(record.id, ev.id);
+        reload();
+      } catch (err) {
+        msg.textContent = `未撤销 / not reverted: ${err.message}`;
+        e.target.disabled = false;
+      }
+    } });
   return el("section", { id: "corrections", class: "corrections" },
     el("h2", { text: `更正记录 / Corrections（${cs.length}）` }),
     el("table", { class: "data corrections-log" },
       el("thead", {}, el("tr", {}, ["时间 / when", "单元格或字段 / path", "原值 → 新值 / old → new", "更正人 / who",
-        "理由 / reason", "状态 / state"].map((h) => el("th", { text: h })))),
+        "理由 / reason", "状态 / state", ""].map((h) => el("th", { text: h })))),
       el("tbody", {}, cs.map((c) => el("tr", { "data-id": c.id, class: c.action },
         el("td", { text: c.at }),
         el("td", {}, el("a", { href: `#cell-${c.path}`, class: "corr-path", text: c.path })),
         el("td", { class: "corr-change", text: `${shown(c.old)} → ${shown(c.new)}` }),
         el("td", { class: "corr-by", text: c.by }),
         el("td", { class: "corr-reason", text: c.reason }),
-        el("td", { text: state(c) }))))));
+        el("td", { text: state(c) }),
+        el("td", {}, keyed && c.action === "set" && c.applied && !c.reverted_by ? revertButton(c) : null))))),
+    msg);
+}
+
+/** POST JSON to the ingest API with this tab's key; the created event, or an Error with the status and detail. */
+async function post(path, body) {
+  const base = (sessionStorage.getItem(INGEST) || defaultIngest()).replace(/\/+$/, "");
+  const res = await fetch(`${base}${path}`, {
+    method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` },
+    body: JSON.stringify(body) });
+  const answer = await res.json().catch(() => ({}));
+  if (res.status !== 201) throw new Error(`${res.status} ${typeof answer.detail === "string" ? answer.detail : res.statusText}`);
+  return answer;
+}
+
+/** Wait until the search API's record of the report holds the correction (validated and indexed again). */
+async function waitIndexed(recordId, correctionId) {
+  for (let i = 0; i < 120; i++) {
+    const r = await fetch(`/api/v1/reports/${encodeURIComponent(recordId)}`);
+    if (r.ok && ((await r.json()).corrections || []).some((c) => c.id === correctionId)) return;
+    await new Promise((ok) => setTimeout(ok, 500));
+  }
+  throw new Error("重新索引超时 / re-indexing took too long; reload the page later");
 }
 
 /**
@@ -102,9 +147,10 @@ export function editPanel(record, container, reload) {
       save.disabled = true;
       msg.textContent = "保存中… / saving…";
       try {
-        const ev2 = await submit(path, value.value === "" ? null : Number(value.value), reason.value);
+        const ev2 = await post(`/api/v1/reports/${encodeURIComponent(record.id)}/corrections`,
+          { path, value: value.value === "" ? null : Number(value.value), reason: reason.value });
         msg.textContent = "已保存，正在重新校验与索引… / saved; re-validating and re-indexing…";
-        await waitIndexed(ev2.id);
+        await waitIndexed(record.id, ev2.id);
         reload();
       } catch (err) {
         msg.textContent = `未保存 / not saved: ${err.message}`;
@@ -114,25 +160,6 @@ export function editPanel(record, container, reload) {
     fill(form, f);
     form.hidden = false;
     reason.focus();
-  }
-
-  async function submit(path, value, reason) {
-    const base = (sessionStorage.getItem(INGEST) || defaultIngest()).replace(/\/+$/, "");
-    const res = await fetch(`${base}/api/v1/reports/${encodeURIComponent(record.id)}/corrections`, {
-      method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${sessionStorage.getItem(KEY) || ""}` },
-      body: JSON.stringify({ path, value, reason }) });
-    const body = await res.json().catch(() => ({}));
-    if (res.status !== 201) throw new Error(`${res.status} ${typeof body.detail === "string" ? body.detail : res.statusText}`);
-    return body;
-  }
-
-  async function waitIndexed(correctionId) {
-    for (let i = 0; i < 120; i++) {
-      const r = await fetch(`/api/v1/reports/${encodeURIComponent(record.id)}`);
-      if (r.ok && ((await r.json()).corrections || []).some((c) => c.id === correctionId)) return;
-      await new Promise((ok) => setTimeout(ok, 500));
-    }
-    throw new Error("重新索引超时 / re-indexing took too long; reload the page later");
   }
 
   return el("details", { id: "corr-panel", class: "corr-panel", open: sessionStorage.getItem(KEY) ? true : undefined },

@@ -248,7 +248,7 @@ async function run() {
         el("a", { href: `/api/v1/reports/${encodeURIComponent(record.id)}`, text: "JSON 记录" })),
       el("div", { class: "two" }, metaList(record), chartBox),
       el("h2", { text: `发现的问题（${(record.findings || []).length}）` }), findingsList(record),
-      historyBlock(record), panel,
+      historyBlock(record, run), panel,
       tableHeading("active_disclosure"), disclosureTable(record, flagged),
       tableHeading("applications"), applicationsTable(record, flagged),
       tableHeading("review_litigation"), reviewTable(record, flagged),
