@@ -107,8 +107,12 @@ def prepare(records: list[Record]) -> None:
 
 
 def agency_key(record: Record) -> str:
+    """The body's key, or "" when the report names no body: reports whose body was not found are never
+    taken for the same body (else two of them, of one place and year, would supersede each other)."""
     region = record.meta.region
     agency, text = _located_text(record)
+    if not agency.strip():
+        return ""
     adcode, province, city, county = _locate(text) if text else (None,) * 4
     places = [province, city, county, region.province, region.city, region.county]
     name = normalize_name(agency, places)

@@ -88,3 +88,9 @@ def test_agency_key_keeps_different_bodies_apart():
     assert key("东昌府区城市管理局") != key("聊城市城市管理局")
     assert key("洪泽区人民政府") != key("洪泽区人民政府办公室")
     assert key("芝罘区发展和改革局") != key("芝罘区财政局")
+
+
+def test_a_report_without_a_body_has_no_key():
+    # two reports of one place whose body was not found are not one body (nor supersede each other)
+    assert key("", province="福建省", city="三明市") == "" == key("  ", province="福建省", city="三明市")
+    assert key("三明市人民政府", province="福建省", city="三明市") != ""
