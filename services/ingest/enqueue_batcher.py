@@ -14,14 +14,17 @@ import queue
 import threading
 import time
 
-from tenacity import retry, stop_after_attempt, wait_exponential_jitter
+from tenacity import retry, stop_after_delay, wait_exponential_jitter
 
 from shared.messages import MAX_BATCH, send_next
 
 log = logging.getLogger(__name__)
 
 
-@retry(stop=stop_after_attempt(4), wait=wait_exponential_jitter(multiplier=0.2, max=2), reraise=True)
+# A broker restart takes seconds: wait it out here, in the batcher's own thread (uploads meanwhile get
+# 503 from the status store, so few ids pile up), rather than leave the ids to the orphan sweep, which
+# needs minutes to be sure a document is orphaned.
+@retry(stop=stop_after_delay(30), wait=wait_exponential_jitter(multiplier=0.2, max=2), reraise=True)
 def _send(ids: list[str]) -> None:
     send_next("normalize", ids)
 

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 import redis
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -129,11 +129,20 @@ def test_revert_from_the_history(closed, setup, browser):
     prompt = WebDriverWait(browser, 10).until(EC.alert_is_present())
     prompt.send_keys("核对后原值正确")
     prompt.accept()
-    td = WebDriverWait(browser, 60).until(lambda d: (t := d.find_element(By.CSS_SELECTOR, f'td[data-path="{CELL}"]'))
-                                          and "prov-corrected" not in t.get_attribute("class") and t)
-    assert td.text == old
-    rows = browser.find_elements(By.CSS_SELECTOR, "#corrections tbody tr")
-    assert [r.get_attribute("class") for r in rows] == ["set", "set", "revert"]
-    assert rows[2].find_element(By.CSS_SELECTOR, ".corr-reason").text == "核对后原值正确"
-    assert not rows[0].find_elements(By.CSS_SELECTOR, "button.corr-revert")   # reverted: no second revert
+    # the page polls for the re-indexed record and renders again (elements go stale meanwhile): read the
+    # settled page in one go
+    def settled(d):
+        td = d.find_element(By.CSS_SELECTOR, f'td[data-path="{CELL}"]')
+        rows = d.find_elements(By.CSS_SELECTOR, "#corrections tbody tr")
+        if "prov-corrected" in (td.get_attribute("class") or "") or len(rows) < 3:
+            return False
+        return (td.text, [r.get_attribute("class") for r in rows],
+                rows[2].find_element(By.CSS_SELECTOR, ".corr-reason").text,
+                bool(rows[0].find_elements(By.CSS_SELECTOR, "button.corr-revert")))
+    text, classes, reason, revertible = WebDriverWait(
+        browser, 60, ignored_exceptions=(StaleElementReferenceException,)).until(settled)
+    assert text == old
+    assert classes == ["set", "set", "revert"]
+    assert reason == "核对后原值正确"
+    assert not revertible   # reverted: no second revert
     shot(browser, "corrections-03-reverted")
