@@ -7,6 +7,7 @@ import httpx
 import pytest
 import redis
 
+from tests.integration import search_corpus
 from tests.integration.stack import Stack, stack_env, start_servers, stop_servers
 
 
@@ -39,6 +40,15 @@ def running_stack(tmp_path_factory, name: str = "stack", **extra_env: str):
 @pytest.fixture(scope="module")
 def stack(servers, tmp_path_factory):
     yield from running_stack(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def corpus(stack):
+    """The search corpus (seeds, real reports, generated reports) indexed on the module's stack; a module
+    that needs another corpus defines its own fixture of this name."""
+    c = search_corpus.load(stack)
+    assert len(c.records) >= 40, c.failed
+    return c
 
 
 def wait_status(stack: Stack, doc_id: str, want=("indexed", "failed"), timeout: float = 90) -> dict:

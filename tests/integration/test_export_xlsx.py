@@ -11,17 +11,9 @@ from openpyxl import load_workbook
 
 from services.search.routers.common import dig
 from services.search.xlsx import XLSX_MEDIA_TYPE
-from tests.integration import search_corpus
 from tests.integration.conftest import search_get as get
 
 NEW = "applications.new_received.total"
-
-
-@pytest.fixture(scope="module")
-def corpus(stack):
-    c = search_corpus.load(stack)
-    assert len(c.records) >= 40, c.failed
-    return c
 
 
 def csv_rows(stack, **params) -> list[list[str]]:

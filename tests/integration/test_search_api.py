@@ -21,13 +21,6 @@ NEW = "applications.new_received.total"
 
 
 @pytest.fixture(scope="module")
-def corpus(stack):
-    c = search_corpus.load(stack)
-    assert len(c.records) >= 40, c.failed
-    return c
-
-
-@pytest.fixture(scope="module")
 def current(corpus) -> list[dict]:
     """Records search shows by default (not superseded)."""
     return [r for r in corpus.records.values() if not r["superseded"]]

@@ -8,20 +8,12 @@ import re
 
 import pytest
 
-from tests.integration import search_corpus
 from tests.integration.conftest import search_json as search
 
 MARKED = re.compile(r"<mark>(.*?)</mark>")
 # Words of the national tables' labels (shared/schema.py) that prose rarely uses.
 TABLE_WORDS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "无法提供", "不予处理", "其他处理",
                "结果维持", "结果纠正", "尚未审结"]
-
-
-@pytest.fixture(scope="module")
-def corpus(stack):
-    c = search_corpus.load(stack)
-    assert len(c.records) >= 40, c.failed
-    return c
 
 
 def lines_of(text: str, word: str) -> list[str]:
