@@ -67,9 +67,12 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = 20.0       # URL deliveries: connect/read timeout of the fetch
     fetch_max_redirects: int = 3              # same-host redirects only
     # Orphan sweep (services/ingest/orphans.py): a document short of a final status with no message for it in
-    # any queue (lost while the broker restarted) is sent on again. 0 disables the sweep.
-    orphan_sweep_seconds: int = 60
-    orphan_min_age_seconds: int = 120         # unchanged for this long, and orphaned on two sweeps in a row
+    # any queue (lost while the broker restarted: kombu takes a message off its queue and records it as
+    # unacknowledged in two steps) is sent on again. 0 disables the sweep. The minimum age exceeds the
+    # longest a live document can go unnamed by any message (the enqueue batcher's 30 s wait for the broker,
+    # a stage's 10 s wait before handing on), so only lost ones are sent; a rare extra send is harmless.
+    orphan_sweep_seconds: int = 10
+    orphan_min_age_seconds: int = 40          # unchanged for this long, and orphaned on two sweeps in a row
     # --- monitoring (shared/events.py, shared/events_index.py, docs/monitoring.md) --------------
     # Celery's own task events (task-sent/-received/-succeeded…) are what Flower shows. Each costs a Redis
     # publish per hand-off and three per task (bench/pipeline.py), so they are on where Flower runs
