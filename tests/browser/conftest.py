@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.integration.conftest import servers, stack  # noqa: F401 — the real stack fixtures, used by name
 from tests.paths import REPO
@@ -58,3 +62,8 @@ def pytest_runtest_makereport(item, call):
             shot(driver, f"FAILED-{item.name}")
         except Exception:  # noqa: BLE001 — the browser itself may be what failed
             pass
+
+
+def wait(driver: webdriver.Chrome, css: str, timeout: float = 20) -> WebElement:
+    """The first element matching `css`, once the page has it."""
+    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))

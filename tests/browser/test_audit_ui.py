@@ -8,10 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait
 from tests.integration.conftest import search_get
 from tests.integration.test_audit import post
 from tests.paths import REAL
@@ -32,9 +31,6 @@ def corpus(stack) -> dict[str, str]:
         time.sleep(0.3)
     return ids
 
-
-def wait(driver, css: str, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def test_pick_a_region_and_year_and_see_bodies_findings_and_the_missing_one(stack, corpus, browser):

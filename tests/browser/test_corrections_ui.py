@@ -16,7 +16,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from services.ingest.auth import KeyStore
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait
 from tests.integration.conftest import running_stack, wait_status
 from tests.integration.stack import SEARCH_PORT, Stack
 from tests.paths import REPO
@@ -45,9 +45,6 @@ def setup(closed: Stack) -> tuple[str, str]:
     return doc_id, corrector
 
 
-def wait(driver, css: str, timeout: float = 30):
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
-
 
 def no_alert(driver) -> bool:
     try:
@@ -60,7 +57,7 @@ def no_alert(driver) -> bool:
 def test_edit_a_cell_in_place_and_see_it_marked(closed, setup, browser):
     doc_id, key = setup
     browser.get(f"{closed.search_url}/report.html?id={doc_id}")
-    td = wait(browser, f'td[data-path="{CELL}"]')
+    td = wait(browser, f'td[data-path="{CELL}"]', timeout=30)
     old = int(td.text.replace(",", ""))
     assert "prov-corrected" not in td.get_attribute("class")
     assert not browser.find_elements(By.ID, "corrections")   # nobody corrected it yet
@@ -72,7 +69,7 @@ def test_edit_a_cell_in_place_and_see_it_marked(closed, setup, browser):
     browser.find_element(By.ID, "corr-key").send_keys(key)
     browser.find_element(By.ID, "corr-edit").click()
     browser.find_element(By.CSS_SELECTOR, f'td[data-path="{CELL}"]').click()
-    assert wait(browser, "#corr-path").text == CELL
+    assert wait(browser, "#corr-path", timeout=30).text == CELL
     value = browser.find_element(By.ID, "corr-value")
     value.clear()
     value.send_keys(str(old + 900))
@@ -80,11 +77,11 @@ def test_edit_a_cell_in_place_and_see_it_marked(closed, setup, browser):
     browser.find_element(By.ID, "corr-save").click()
 
     # the page waits for the re-indexed record and renders again
-    td = wait(browser, f'td[data-path="{CELL}"].prov-corrected')
+    td = wait(browser, f'td[data-path="{CELL}"].prov-corrected', timeout=30)
     assert td.text.startswith(f"{old + 900:,}") and td.find_element(By.CSS_SELECTOR, ".corr-mark").text == "改"
     title = td.get_attribute("title")
     assert f"{old:,} → {old + 900:,}" in title and "数据组" in title and XSS in title
-    row = wait(browser, "#corrections tbody tr")
+    row = wait(browser, "#corrections tbody tr", timeout=30)
     assert row.find_element(By.CSS_SELECTOR, ".corr-reason").text == XSS
     assert row.find_element(By.CSS_SELECTOR, ".corr-change").text == f"{old:,} → {old + 900:,}"
     assert row.find_element(By.CSS_SELECTOR, ".corr-by").text.startswith("数据组 (")
@@ -122,7 +119,7 @@ def test_revert_from_the_history(closed, setup, browser):
     """With the key in this tab, a correction in effect can be reverted from the log (the reason asked for)."""
     doc_id, key = setup
     browser.get(f"{closed.search_url}/report.html?id={doc_id}")
-    first = wait(browser, "#corrections tbody tr:first-child")
+    first = wait(browser, "#corrections tbody tr:first-child", timeout=30)
     assert first.find_element(By.CSS_SELECTOR, ".corr-path").text == CELL
     old = first.find_element(By.CSS_SELECTOR, ".corr-change").text.split(" → ")[0]
     first.find_element(By.CSS_SELECTOR, "button.corr-revert").click()

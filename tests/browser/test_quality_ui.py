@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait
 from tests.integration import quality_corpus
 
 BADGE = {"complete": "完整 complete", "partial": "部分可读 partial", "unreadable": "无法读取 unreadable"}
@@ -19,9 +18,6 @@ BADGE = {"complete": "完整 complete", "partial": "部分可读 partial", "unre
 def corpus(stack):
     return quality_corpus.load(stack)
 
-
-def wait(driver, css: str, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def hit_ids(driver) -> list[str]:

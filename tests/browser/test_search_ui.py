@@ -8,11 +8,10 @@ from urllib.parse import parse_qs, quote, urlparse
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from services.search.query import cell_paths
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait
 from tests.integration import search_corpus
 
 
@@ -22,9 +21,6 @@ def corpus(stack):
     assert c.hostile_id in c.records, c.failed.get("hostile.txt")
     return c
 
-
-def wait(driver, css: str, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def total_text(driver) -> str:

@@ -8,10 +8,9 @@ import time
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import shot, wait
 from tests.integration.conftest import search_json, wait_status
 from tests.paths import SEEDS
 
@@ -46,9 +45,6 @@ def reports(stack) -> dict[str, str]:
         time.sleep(0.5)
     return ids
 
-
-def wait(driver, css: str, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def test_unknown_body_shows_file_name_or_unknown_with_year(stack, reports, browser):
