@@ -2,7 +2,8 @@
 # Idempotent installer for everything the local servers and tests need:
 #   redis-server (apt), .venv with the project (pip, only when pyproject.toml changed),
 #   Elasticsearch $ES_VERSION (Maven Central zip, unpacked under .local/), a JDK >= 21,
-#   and the `nianbao` system user that runs Elasticsearch (it refuses to run as root).
+#   the `nianbao` system user that runs Elasticsearch (it refuses to run as root), Chromium, a CJK font
+#   and LibreOffice (apt; .doc/.wps conversion).
 # Re-running it when everything is in place takes about a second.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -131,6 +132,12 @@ fi
 # --- 7. A CJK font: synthetic PDF reports (tests, benchmarks) are rendered with it ---------
 if [[ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]]; then
   apt_install fonts-wqy-microhei
+fi
+
+# --- 8. LibreOffice, headless: .doc and .wps uploads are converted to DOCX with it (issue 16) ---
+# Writer and Calc without the GUI (Calc: the tests make .xls/.xlsx fixtures with it).
+if ! command -v soffice >/dev/null; then
+  apt_install libreoffice-writer-nogui libreoffice-calc-nogui
 fi
 
 info "环境就绪 (Java: $JH)" "setup complete (Java: $JH)"

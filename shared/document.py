@@ -15,7 +15,7 @@ class Table(BaseModel):
 
 class NormalizedDoc(BaseModel):
     id: str
-    format: Literal["text", "html", "docx", "pdf"]
+    format: Literal["text", "html", "docx", "pdf", "doc", "wps", "xls", "xlsx"]
     encoding: str | None = None          # detected encoding of text/html bytes; None for docx/pdf
     traditional: bool = False            # True when OpenCC converted traditional → simplified
     # Simplified, normalized text (full-width digits/punctuation → half-width). Tables that came as

@@ -47,7 +47,7 @@ class Region(BaseModel):
 
 
 class Source(BaseModel):
-    format: Literal["text", "html", "docx", "pdf"] = "text"
+    format: Literal["text", "html", "docx", "pdf", "doc", "wps", "xls", "xlsx"] = "text"
     encoding: str | None = None
     traditional: bool = False
     filename: str | None = None

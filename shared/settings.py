@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     events_retention_days: int = 30           # older daily indices are deleted (0 = keep forever)
     queue_sample_seconds: float = 15.0        # queue-depth samples written by the ingest API (0 = off)
     kibana_url: str = "http://127.0.0.1:5601"
+    # --- converters (services/parse/normalize/sandbox.py) ----------------------------------------
+    # LibreOffice (.doc/.wps → DOCX) and the spreadsheet reader (.xls/.xlsx) run in a child process with
+    # these limits, so a hostile file fails alone. The time limit used is at most the task's soft limit
+    # (task_time_limit - 5) less a second: a conversion that hit the task's limit would be retried as
+    # transient, again and again, instead of failing with conversion_timeout. A normal report converts in ~1 s.
+    convert_timeout_seconds: float = 15.0
+    convert_memory_bytes: int = 1 << 30       # address space (RLIMIT_AS) of the child
 
     @model_validator(mode="after")
     def _redelivery_after_work(self) -> Settings:

@@ -124,7 +124,11 @@ def test_sources_json_and_toml():
     (None, "application/x-www-form-urlencoded", False),  # curl --data-binary's default
     ("scan.png", None, True),
     (None, "image/png", True),
-    ("report.doc", None, True),
+    ("report.doc", "application/msword", False),      # read through LibreOffice (issue 16)
+    ("report.wps", None, False),
+    ("table.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+    ("table.xls", "application/vnd.ms-excel", False),
+    ("slides.pptx", None, True),
     ("report.TXT", "video/mp4", True),
 ])
 def test_unsupported_types_are_415(filename, ctype, refused):

@@ -70,21 +70,20 @@ async def read_body(request: Request, limit: int) -> bytes:
 # know it cannot read, refused before anything is stored. Anything else goes on to sniffing.
 _REFUSED_EXT = frozenset("""
 png jpg jpeg gif bmp tif tiff webp svg heic ico
-doc xls xlsx ppt pptx wps et dps odt ods odp rtf ofd
+ppt pptx dps odt ods odp rtf ofd
 zip rar 7z gz tgz bz2 xz tar
 mp3 mp4 wav avi mov mkv flac
 exe dll so apk dmg iso
 """.split())
 _REFUSED_CT_PREFIX = ("image/", "audio/", "video/", "font/", "model/")
 _REFUSED_CT = frozenset("""
-application/msword application/rtf text/rtf application/vnd.ms-excel application/vnd.ms-powerpoint
-application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+application/rtf text/rtf application/vnd.ms-powerpoint
 application/vnd.openxmlformats-officedocument.presentationml.presentation
 application/x-rar-compressed application/vnd.rar application/x-7z-compressed application/gzip
 application/x-gzip application/x-tar application/x-bzip2 application/x-xz application/x-msdownload
 application/ofd application/vnd.oasis.opendocument.text
 """.split())
-SUPPORTED = "TXT、HTML、PDF、DOCX"
+SUPPORTED = "TXT、HTML、PDF、DOCX、DOC、WPS、XLS、XLSX"
 
 
 def check_type(filename: str | None, content_type: str | None) -> None:
@@ -92,8 +91,8 @@ def check_type(filename: str | None, content_type: str | None) -> None:
     ct = (content_type or "").split(";")[0].strip().lower()
     if ct and (ct.startswith(_REFUSED_CT_PREFIX) or ct in _REFUSED_CT):
         raise problem(415, f"不支持的文件类型 {ct}（支持 {SUPPORTED}）",
-                      f"unsupported media type {ct} (supported: TXT, HTML, PDF, DOCX)")
+                      f"unsupported media type {ct} (supported: TXT, HTML, PDF, DOCX, DOC, WPS, XLS, XLSX)")
     ext = PurePosixPath((filename or "").replace("\\", "/")).suffix.lower().lstrip(".")
     if ext and ext in _REFUSED_EXT:
         raise problem(415, f"不支持的文件扩展名 .{ext}（支持 {SUPPORTED}）",
-                      f"unsupported file extension .{ext} (supported: .txt, .html, .pdf, .docx)")
+                      f"unsupported file extension .{ext} (supported: .txt, .html, .pdf, .docx, .doc, .wps, .xls, .xlsx)")

@@ -188,7 +188,7 @@ def test_unknown_source_is_404(wh):
     ({"data": {"text": ""}}, 422, "empty"),
     ({"data": {"content_base64": base64.b64encode(b"\x89PNG....").decode(), "content_type": "image/png"}}, 415,
      "unsupported media type"),
-    ({"data": {"text": "abc", "filename": "table.xlsx"}}, 415, ".xlsx"),
+    ({"data": {"text": "abc", "filename": "slides.pptx"}}, 415, ".pptx"),
     ({"data": {"content_base64": base64.b64encode(BIG).decode()}}, 413, "too large"),
 ])
 def test_payload_errors_have_clear_answers(wh, payload, status, words):

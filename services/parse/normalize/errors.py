@@ -49,3 +49,20 @@ def too_large(what_zh: str, what_en: str) -> ProcessingError:
 
 def html_too_deep() -> ProcessingError:
     return ProcessingError("html_too_deep", "HTML 嵌套过深，无法解析", "HTML nested too deeply to parse")
+
+
+def conversion_failed(tool: str, detail: str = "") -> ProcessingError:
+    """A converter child (LibreOffice, the spreadsheet reader) crashed, ran out of memory or produced nothing."""
+    suffix = f": {detail}" if detail else ""
+    zh_suffix = f"（{detail}）" if detail else ""
+    return ProcessingError("conversion_failed", f"{tool} 转换失败{zh_suffix}", f"{tool} conversion failed{suffix}")
+
+
+def conversion_timeout(tool: str, seconds: float) -> ProcessingError:
+    return ProcessingError("conversion_timeout", f"{tool} 转换超时（{seconds:g} 秒）",
+                           f"{tool} conversion timed out ({seconds:g} s)")
+
+
+def unsupported_ole() -> ProcessingError:
+    return unsupported("无法识别或已损坏的 OLE 复合文档（不是 Word/Excel/WPS 文档）",
+                       "unrecognised or damaged OLE compound file (not a Word/Excel/WPS Office document)")

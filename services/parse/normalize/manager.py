@@ -17,9 +17,12 @@ def choose(probe: Probe) -> type[Extractor]:
     refused = sniff.refused_kind(probe.data)
     if refused is not None:
         raise errors.unsupported(*refused)
+    # An OLE2 compound file is only ever one of the Office formats, never text to be decoded.
+    ole = sniff.is_ole(probe.data)
+    candidates = tuple(e for e in EXTRACTORS if e.OLE) if ole else EXTRACTORS
     best: tuple[int, type[Extractor]] | None = None
     failure: ProcessingError | None = None
-    for extractor in EXTRACTORS:
+    for extractor in candidates:
         try:
             score = extractor.score(probe)
         except ProcessingError as exc:  # e.g. undecodable bytes: only text-based extractors care
@@ -27,12 +30,14 @@ def choose(probe: Probe) -> type[Extractor]:
             continue
         if score > 0 and (best is None or score > best[0]):
             best = (score, extractor)
-        if extractor is not EXTRACTORS[-1] and score >= 100:
+        if extractor is not candidates[-1] and score >= 100:
             break  # an unambiguous magic-byte match
     if best is not None:
         return best[1]
+    if ole:
+        raise errors.unsupported_ole()
     if sniff.is_zip(probe.data):
-        raise errors.unsupported("ZIP 压缩包（不是 DOCX）", "zip archive (not DOCX)")
+        raise errors.unsupported("ZIP 压缩包（不是 DOCX/XLSX）", "zip archive (not DOCX/XLSX)")
     raise failure or errors.undecodable()
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
+from typing import Literal
+
+import olefile
 
 # Formats we recognise only to refuse them with a clear message: (magic prefix, zh, en).
 _REFUSED_MAGIC: tuple[tuple[bytes, str, str], ...] = (
@@ -14,8 +17,6 @@ _REFUSED_MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"II*\x00", "TIFF 图片", "TIFF image"),
     (b"MM\x00*", "TIFF 图片", "TIFF image"),
     (b"BM", "BMP 图片", "BMP image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Office 文档（.doc/.xls，请另存为 DOCX 或 PDF）",
-     "legacy Office document (.doc/.xls; save as DOCX or PDF)"),
     (b"{\\rtf", "RTF 文档", "RTF document"),
     (b"\x1f\x8b", "gzip 压缩包", "gzip archive"),
     (b"Rar!\x1a\x07", "RAR 压缩包", "RAR archive"),
@@ -64,6 +65,46 @@ def zip_names(data: bytes) -> list[str] | None:
             return zf.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
+
+
+def looks_like_xlsx(data: bytes) -> bool:
+    """A zip holding xl/workbook.xml (the same raw-bytes fallback as looks_like_docx for a truncated one)."""
+    if not is_zip(data):
+        return False
+    names = zip_names(data)
+    if names is not None:
+        return "xl/workbook.xml" in names
+    return b"xl/workbook" in data[:1 << 20]
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OleKind = Literal["word", "excel", "works", "other", "broken"]
+
+
+def is_ole(data: bytes) -> bool:
+    return data.startswith(OLE_MAGIC)
+
+
+def ole_kind(data: bytes) -> OleKind | None:
+    """What an OLE2 compound file (.doc/.xls/.wps/.et/.ppt…) holds, from its stream names alone (the
+    directory is read, no stream is): "word" (a WordDocument stream: Word 97–2003, and WPS Office's .wps,
+    which is the same format), "excel" (Workbook/Book: BIFF, also WPS's .et), "works" (Microsoft Works'
+    word processor .wps), "other" (PowerPoint, an encrypted OOXML package…), "broken" (the OLE header
+    and nothing readable after it). None when the bytes are not OLE2 at all."""
+    if not is_ole(data):
+        return None
+    try:
+        with olefile.OleFileIO(data) as ole:
+            names = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # noqa: BLE001 — olefile raises many types (OSError, struct.error, IndexError…) on junk
+        return "broken"
+    if "WordDocument" in names:
+        return "word"
+    if names & {"Workbook", "Book"}:
+        return "excel"
+    if "MatOST" in names or "CONTENTS" in names:
+        return "works"
+    return "other"
 
 
 def looks_like_docx(data: bytes) -> bool:

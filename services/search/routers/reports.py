@@ -36,7 +36,11 @@ def get_report(report_id: str, es: Elasticsearch = Depends(get_es)) -> dict:
 
 
 _BINARY = {"pdf": ("application/pdf", "pdf"),
-           "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")}
+           "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+           "doc": ("application/msword", "doc"),
+           "wps": ("application/vnd.ms-works", "wps"),
+           "xls": ("application/vnd.ms-excel", "xls"),
+           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
 
 
 @router.get("/reports/{report_id}/original", summary="原始文件 / the original document as received",
@@ -49,7 +53,7 @@ _BINARY = {"pdf": ("application/pdf", "pdf"),
                 **R404, **R502, **R503})
 def get_original(report_id: str, es: Elasticsearch = Depends(get_es)) -> Response:
     """The raw bytes. Text and HTML are served as text/plain (untrusted HTML is never rendered);
-    PDF and DOCX as downloads. Every answer forbids content sniffing and runs sandboxed."""
+    PDF, DOCX, DOC, WPS, XLS and XLSX as downloads. Every answer forbids content sniffing and runs sandboxed."""
     if not _ID.match(report_id):
         raise HTTPException(404, "未找到该年报 / report not found")
     meta = _get(es, report_id, ["meta.source"]).get("meta", {})

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from shared.document import Table
 
-from .. import encoding
+from .. import encoding, sniff
 
 # A block is a piece of text (one or more lines) or a structured table, in document order.
 Block = str | Table
@@ -37,6 +37,10 @@ class Probe:
     def extension(self) -> str:
         return PurePath(self.filename).suffix.lower().lstrip(".") if self.filename else ""
 
+    @cached_property  # asked by every OLE extractor; reads the compound file's directory
+    def ole_kind(self) -> sniff.OleKind | None:
+        return sniff.ole_kind(self.data)
+
     @property
     def mime(self) -> str:
         return (self.content_type or "").split(";", 1)[0].strip().lower()
@@ -57,18 +61,22 @@ class Probe:
 class Extractor(ABC):
     """One format. `score` says how well the bytes match (0 = not at all); the manager runs the best."""
 
-    format: ClassVar[Literal["text", "html", "docx", "pdf"]]
+    format: ClassVar[Literal["text", "html", "docx", "pdf", "doc", "wps", "xls", "xlsx"]]
     MIME_TYPES: ClassVar[frozenset[str]] = frozenset()
     EXTENSIONS: ClassVar[frozenset[str]] = frozenset()
+    OLE: ClassVar[bool] = False  # reads OLE2 compound files: the only candidates for those bytes
     HINT_BONUS: ClassVar[int] = 5  # filename/content type only break ties between content matches
+
+    @classmethod
+    def hinted(cls, probe: Probe) -> bool:
+        return probe.mime in cls.MIME_TYPES or probe.extension in cls.EXTENSIONS
 
     @classmethod
     def score(cls, probe: Probe) -> int:
         base = cls.sniff(probe)
         if base <= 0:
             return 0
-        hinted = probe.mime in cls.MIME_TYPES or probe.extension in cls.EXTENSIONS
-        return base + (cls.HINT_BONUS if hinted else 0)
+        return base + (cls.HINT_BONUS if cls.hinted(probe) else 0)
 
     @classmethod
     @abstractmethod

@@ -21,7 +21,7 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed/compressed for members over 1 MiB; real XML compresses ~10x
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, required: str = "word/document.xml", fmt: str = "docx") -> None:
     """Refuse bombs and broken archives from the central directory alone. zipfile itself enforces the
     declared sizes while reading (a member that inflates past its declared size fails its CRC)."""
     try:
@@ -38,10 +38,10 @@ def check_zip(data: bytes) -> None:
                 if info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise errors.too_large("压缩比异常（疑似压缩炸弹）",
                                            "suspicious compression ratio (zip bomb?)")
-            if "word/document.xml" not in zf.namelist():
-                raise errors.corrupt("docx", "no word/document.xml")
+            if required not in zf.namelist():
+                raise errors.corrupt(fmt, f"no {required}")
     except zipfile.BadZipFile as exc:
-        raise errors.corrupt("docx", str(exc)) from exc
+        raise errors.corrupt(fmt, str(exc)) from exc
 
 
 def table_rows(table: DocxTable) -> list[list[str]]:
