@@ -7,6 +7,7 @@ from io import BytesIO
 
 import docx
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from shared.document import Table
@@ -47,9 +48,31 @@ def check_zip(data: bytes, required: str = "word/document.xml", fmt: str = "docx
 def table_rows(table: DocxTable) -> list[list[str]]:
     """python-docx repeats a horizontally merged cell in each grid column and returns the top cell for a
     vertically merged one, so `row.cells` is already the expanded grid."""
-    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    cells = _without_slivers([list(row.cells) for row in table.rows])
+    rows = [[cell.text for cell in row] for row in cells]
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _without_slivers(grid: list[list[_Cell]]) -> list[list[_Cell]]:
+    """Drop grid columns that are no cell's own: in every row the cell there spans into a neighbouring
+    column too. Word and LibreOffice make them when row borders sit a hair apart (a .doc converted to DOCX
+    often has one); kept, they shift a row's values by a column against its header."""
+    j = 0
+    while grid and j < max(len(r) for r in grid):
+        if all(_spans_over(row, j) for row in grid):
+            grid = [r[:j] + r[j + 1:] for r in grid]
+        else:
+            j += 1
+    return grid
+
+
+def _spans_over(row: list[_Cell], j: int) -> bool:
+    """Column j of this row is (part of) a cell that also fills a neighbouring column, or is past the row's end."""
+    if j >= len(row):
+        return True
+    tc = row[j]._tc
+    return (j > 0 and row[j - 1]._tc is tc) or (j + 1 < len(row) and row[j + 1]._tc is tc)
 
 
 class DocxExtractor(Extractor):

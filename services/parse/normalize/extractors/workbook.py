@@ -43,31 +43,36 @@ def _is_line(row: list[str]) -> bool:
     return len({c for c in row if c.strip()}) == 1
 
 
-def _tidy(grid: Grid) -> Grid:
+def _rows(grid: Grid) -> Grid:
+    """Non-empty rows, padded to one width."""
     width = max((len(r) for r in grid), default=0)
-    rows = [r + [""] * (width - len(r)) for r in grid if any(c.strip() for c in r)]
-    keep = [c for c in range(width) if any(r[c].strip() for r in rows)]
+    return [r + [""] * (width - len(r)) for r in grid if any(c.strip() for c in r)]
+
+
+def _without_empty_columns(rows: Grid) -> Grid:
+    keep = [c for c in range(len(rows[0]) if rows else 0) if any(r[c].strip() for r in rows)]
     return [[r[c] for c in keep] for r in rows]
 
 
+def _line(row: list[str]) -> str:
+    return " ".join(dict.fromkeys(c for c in row if c.strip()))
+
+
 def sheet_blocks(grid: Grid) -> list[Block]:
-    rows = _tidy(grid)
+    rows = _rows(grid)
+    start, end = 0, len(rows)
     if len(rows) > 1 and len(rows[0]) > 1:
-        start, end = 0, len(rows)
         while start < end and _is_line(rows[start]):
             start += 1
         while end > start and _is_line(rows[end - 1]):
             end -= 1
-        head, body, tail = rows[:start], rows[start:end], rows[end:]
-    else:
-        head, body, tail = [], rows, []
-    lines = [next(c for c in r if c.strip()) for r in head]
-    blocks: list[Block] = list(lines)
+    body = _without_empty_columns(rows[start:end])
+    blocks: list[Block] = [_line(r) for r in rows[:start]]
     if is_data_grid(body):
         blocks.append(Table(rows=body))
     else:  # a layout box, not a table: its text goes in the running text
-        blocks.extend(" ".join(dict.fromkeys(c for c in r if c.strip())) for r in body)
-    blocks.extend(next(c for c in r if c.strip()) for r in tail)
+        blocks.extend(_line(r) for r in body)
+    blocks.extend(_line(r) for r in rows[end:])
     return blocks
 
 
