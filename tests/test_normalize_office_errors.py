@@ -8,6 +8,7 @@ import io
 import os
 import random
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -157,12 +158,12 @@ def small_doc(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 def test_libreoffice_timeout_kills_it_and_leaves_nothing(monkeypatch, small_doc: bytes) -> None:
     monkeypatch.setattr(get_settings(), "convert_timeout_seconds", 0.3)
-    before = set(Path("/tmp").glob("nianbao-lo-*"))
+    before = set(Path(tempfile.gettempdir()).glob("nianbao-lo-*"))
     t0 = time.monotonic()
     err = _error(small_doc, filename="r.doc")
     assert err.code == "conversion_timeout" and "LibreOffice" in err.en
     assert time.monotonic() - t0 < 5
-    assert set(Path("/tmp").glob("nianbao-lo-*")) == before  # its profile and files are gone
+    assert set(Path(tempfile.gettempdir()).glob("nianbao-lo-*")) == before  # its profile and files are gone
 
 
 def test_libreoffice_out_of_memory(monkeypatch, small_doc: bytes) -> None:

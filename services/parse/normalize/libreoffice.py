@@ -23,7 +23,8 @@ def soffice() -> str:
 
 
 def to_docx(data: bytes, suffix: str) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="nianbao-lo-") as tmp:
+    # A killed LibreOffice may still be dying while the directory goes: never fail the document for that.
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         src = work / f"in.{suffix}"
         src.write_bytes(data)

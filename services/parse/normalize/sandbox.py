@@ -35,11 +35,17 @@ def limits() -> Limits:
 
 
 def _limiter(lim: Limits) -> Callable[[], None]:
-    def apply() -> None:  # runs in the child between fork and exec: async-signal-safe calls only
-        resource.setrlimit(resource.RLIMIT_AS, (lim.memory_bytes, lim.memory_bytes))
-        cpu = int(lim.seconds) + 2
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Everything is computed here, in the parent: between fork and exec the child only makes the three
+    # system calls (a worker may have other threads, whose locks the forked child must not need).
+    memory = (lim.memory_bytes, lim.memory_bytes)
+    cpu = (int(lim.seconds) + 2, int(lim.seconds) + 2)
+    no_core = (0, 0)
+    as_, cpu_, core_ = resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_CORE
+
+    def apply() -> None:
+        resource.setrlimit(as_, memory)
+        resource.setrlimit(cpu_, cpu)
+        resource.setrlimit(core_, no_core)
     return apply
 
 
