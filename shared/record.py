@@ -47,7 +47,7 @@ class Region(BaseModel):
 
 
 class Source(BaseModel):
-    format: Literal["text", "html", "docx", "pdf", "doc", "wps", "xls", "xlsx"] = "text"
+    format: Literal["text", "html", "docx", "pdf", "image", "doc", "wps", "xls", "xlsx"] = "text"
     encoding: str | None = None
     traditional: bool = False
     filename: str | None = None

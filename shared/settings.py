@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     search_request_cache: bool = True
     storage_dir: Path = ROOT / "var" / "storage"  # raw bytes (content-addressed) and stage artifacts
     max_upload_bytes: int = 50 * 1024 * 1024
+    # OCR of scans (services/parse/ocr): render PDF pages at this resolution; refuse a page image larger
+    # than this many pixels (a 20,000 × 20,000 px image) and more pages to OCR than this in one document;
+    # cells read with less confidence than ocr_min_confidence are left null with a finding.
+    ocr_dpi: int = 150
+    ocr_max_pixels: int = 40_000_000
+    ocr_max_pages: int = 60
+    ocr_min_confidence: float = 0.9
+    ocr_threads: int = 1
     ingest_url: str = "http://127.0.0.1:8000"
     search_url: str = "http://127.0.0.1:8001"
     # Celery at-least-once: a task is acknowledged after it finishes; a message whose worker died is

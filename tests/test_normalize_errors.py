@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from services.parse.normalize import normalize
+from services.parse.ocr import NeedsOcr
 from shared.errors import ProcessingError
 
 
@@ -48,10 +49,17 @@ def test_control_characters_are_not_text() -> None:
     assert _error(bytes(range(1, 9)) * 500).code == "binary"
 
 
-@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP"])
+@pytest.mark.parametrize("fmt", ["GIF", "BMP", "WEBP"])
 def test_images_unsupported(fmt: str) -> None:
     err = _error(_image(fmt), filename="report.pdf", content_type="application/pdf")
     assert err.code == "unsupported_format"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF"])
+def test_images_go_to_ocr_whatever_their_name(fmt: str) -> None:
+    with pytest.raises(NeedsOcr) as exc:
+        normalize(_image(fmt), "id", filename="report.pdf", content_type="application/pdf")
+    assert (exc.value.kind, exc.value.pages) == ("image", [0])
 
 
 @pytest.mark.parametrize("data,kind", [

@@ -11,6 +11,7 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from services.parse.normalize import normalize
+from services.parse.ocr import NeedsOcr
 from shared.errors import ProcessingError
 from tests.paths import REAL, REAL_PDF
 
@@ -130,10 +131,20 @@ def _code(data: bytes) -> str:
     return exc.value.code
 
 
-def test_scanned_pdf_has_no_text_layer() -> None:
+def test_scanned_page_goes_to_ocr() -> None:
     pdf = FPDF()
     pdf.add_page()
-    pdf.image(Image.new("RGB", (400, 300), "white"), x=10, y=10, w=180)
+    pdf.add_page()
+    pdf.image(Image.new("RGB", (400, 300), "white"), x=10, y=10, w=180)  # page 2: a picture over 30% of it
+    with pytest.raises(NeedsOcr) as exc:
+        normalize(bytes(pdf.output()), "id", filename="r.pdf")
+    assert (exc.value.kind, exc.value.pages) == ("pdf", [1])
+
+
+def test_pdf_without_text_or_scan_has_no_text_layer() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(Image.new("RGB", (400, 300), "white"), x=10, y=10, w=40)  # a logo, not a scanned page
     assert _code(bytes(pdf.output())) == "no_text_layer"
 
 

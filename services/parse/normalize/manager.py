@@ -2,6 +2,7 @@
 on the sniffed bytes (hints from filename and content type only break ties), run the best."""
 from __future__ import annotations
 
+from services.parse.ocr.models import OcrPage
 from shared.errors import ProcessingError
 from shared.settings import get_settings
 
@@ -41,8 +42,9 @@ def choose(probe: Probe) -> type[Extractor]:
     raise failure or errors.undecodable()
 
 
-def extract(data: bytes, filename: str | None = None, content_type: str | None = None) -> tuple[str, Extracted]:
+def extract(data: bytes, filename: str | None = None, content_type: str | None = None,
+            ocr_pages: dict[int, OcrPage] | None = None) -> tuple[str, Extracted]:
     """(format, extracted blocks)."""
-    probe = Probe(data=data, filename=filename, content_type=content_type)
+    probe = Probe(data=data, filename=filename, content_type=content_type, ocr_pages=ocr_pages)
     extractor = choose(probe)
     return extractor.format, extractor().extract(probe)

@@ -8,14 +8,11 @@ from typing import Literal
 
 import olefile
 
-# Formats we recognise only to refuse them with a clear message: (magic prefix, zh, en).
+# Formats we recognise only to refuse them with a clear message: (magic prefix, zh, en). PNG, JPEG and TIFF
+# are read by OCR (extractors/image.py).
 _REFUSED_MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG 图片", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG 图片", "JPEG image"),
     (b"GIF87a", "GIF 图片", "GIF image"),
     (b"GIF89a", "GIF 图片", "GIF image"),
-    (b"II*\x00", "TIFF 图片", "TIFF image"),
-    (b"MM\x00*", "TIFF 图片", "TIFF image"),
     (b"BM", "BMP 图片", "BMP image"),
     (b"{\\rtf", "RTF 文档", "RTF document"),
     (b"\x1f\x8b", "gzip 压缩包", "gzip archive"),

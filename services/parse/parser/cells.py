@@ -17,8 +17,11 @@ Value = int | float | None
 # "251000元"), or a null marker. Order matters: "-3" is a number, a lone "-" is null.
 _TOKEN = re.compile(
     r"(?P<num>[+-]?\d+(?:\.\d+)?)(?P<unit>[ ]?\(?(?:万元|元)\)?)?"
-    r"|(?P<null>不适用|无|/|—+|-+|–)"
+    r"|(?P<null>不适用|无|/|—+|-+|–|⍰)"
 )
+# A cell OCR saw ink in but could not read with confidence (services/parse/ocr/cells.py): its value is not
+# known — not a null marker, which counts 0 — so the row's reading leaves it BLANK (split.resolve).
+UNREADABLE = "⍰"
 # A year, date, document number, percentage or a count with its unit ("74件") is narrative, and a
 # digit before "1." / "1、" + label is list numbering: neither is a cell.
 _NOT_A_CELL_AFTER = re.compile(r"[ ]?(?:[年月日号%件条个项次篇期人家起份]|[.、][ ]?[" + CJK + r"])")

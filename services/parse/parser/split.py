@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from .cells import Token, Value
+from .cells import UNREADABLE, Token, Value
 from .placement import BLANK, Option
 
 MAX_CELL_DIGITS = 7
@@ -84,7 +84,16 @@ def resolve(toks: Sequence[Token], n: int, check: Callable[[list[Value]], bool] 
     `delimited`: a row of a table without identities whose numbers stand apart from its label: a page
     may have dropped its empty cells or broken a number, as well as run digits together — every one
     of these readings is kept.
-    Wherever more than one reading remains, all of them are `options`: nothing is chosen here."""
+    Wherever more than one reading remains, all of them are `options`: nothing is chosen here.
+    A cell OCR could not read (UNREADABLE) is BLANK in the one reading of a row that has n cells — the
+    identities may fill it, nothing else does; in any other row nothing says which cell it was, so the
+    whole row is BLANK."""
+    if any(t.raw == UNREADABLE for t in toks):
+        if len(toks) == n:
+            return Resolved([None if t.raw == UNREADABLE else t.value for t in toks],
+                            [t.raw if not t.raw.isdigit() else None for t in toks],
+                            options=[[BLANK if t.raw == UNREADABLE else t.value for t in toks]])
+        return Resolved([None] * n, [None] * n, complete=False, options=[[BLANK] * n])
     if len(toks) >= n:
         use = toks[:n]
         vals = [t.value for t in use]

@@ -5,11 +5,14 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from shared.document import Table
 
 from .. import encoding, sniff
+
+if TYPE_CHECKING:
+    from services.parse.ocr.models import OcrPage
 
 # A block is a piece of text (one or more lines) or a structured table, in document order.
 Block = str | Table
@@ -20,6 +23,7 @@ class Extracted:
     blocks: list[Block]
     encoding: str | None = None
     page_title: str | None = None   # HTML <title>: the report's title when its body has no title line
+    ocr_pages: list[OcrPage] = field(default_factory=list)  # the OCR'd pages whose blocks are in `blocks`
 
 
 @dataclass
@@ -30,6 +34,9 @@ class Probe:
     data: bytes
     filename: str | None = None
     content_type: str | None = None
+    # Pages already read by OCR (page number → OcrPage): a scanned page found here is read from it; one not
+    # found makes the extractor raise NeedsOcr (services/parse/ocr).
+    ocr_pages: dict[int, OcrPage] | None = None
     _decoded: tuple[str, str] | None = field(default=None, repr=False)
     _decode_error: Exception | None = field(default=None, repr=False)
 
@@ -61,7 +68,7 @@ class Probe:
 class Extractor(ABC):
     """One format. `score` says how well the bytes match (0 = not at all); the manager runs the best."""
 
-    format: ClassVar[Literal["text", "html", "docx", "pdf", "doc", "wps", "xls", "xlsx"]]
+    format: ClassVar[Literal["text", "html", "docx", "pdf", "image", "doc", "wps", "xls", "xlsx"]]
     MIME_TYPES: ClassVar[frozenset[str]] = frozenset()
     EXTENSIONS: ClassVar[frozenset[str]] = frozenset()
     OLE: ClassVar[bool] = False  # reads OLE2 compound files: the only candidates for those bytes

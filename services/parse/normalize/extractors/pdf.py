@@ -10,7 +10,9 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from services.parse.ocr.models import NeedsOcr, OcrPage
 from shared.document import Table
+from shared.settings import get_settings
 
 from .. import errors
 from ..sniff import is_pdf
@@ -141,6 +143,21 @@ def _adopt_orphans(page: Any, table: Any, grid: list[list[str]]) -> list[tuple[f
     return adopted
 
 
+SCAN_MAX_CHARS = 10        # a page with fewer visible characters than this…
+SCAN_MIN_IMAGE_SHARE = 0.3  # …and an image over this share of its area is a scan: it is read by OCR
+
+
+def is_scanned(page: Any) -> bool:
+    """A page whose content is an image (a scan), not text: no text layer to speak of (a page number or a
+    stamp's caption at most) and a picture covering much of the page."""
+    if sum(1 for ch in page.chars if not ch.get("text", " ").isspace()) >= SCAN_MAX_CHARS:
+        return False
+    area = float(page.width * page.height) or 1.0
+    covered = sum(max(0.0, float(im["x1"] - im["x0"])) * max(0.0, float(im["bottom"] - im["top"]))
+                  for im in page.images)
+    return covered / area >= SCAN_MIN_IMAGE_SHARE
+
+
 def page_blocks(page: Any) -> tuple[list[Block], int]:
     """(blocks in reading order, visible characters on the page)."""
     n_chars = sum(1 for ch in page.chars if not ch.get("text", " ").isspace())
@@ -173,17 +190,27 @@ class PdfExtractor(Extractor):
     def extract(self, probe: Probe) -> Extracted:
         blocks: list[Block] = []
         visible = 0
+        scanned: list[int] = []
+        used: list[OcrPage] = []
         try:
             with pdfplumber.open(BytesIO(probe.data)) as pdf:
                 if len(pdf.pages) > MAX_PAGES:
                     raise errors.too_large(f"超过 {MAX_PAGES} 页", f"more than {MAX_PAGES} pages")
-                for page in pdf.pages:
-                    page_items, n = page_blocks(page)
+                for i, page in enumerate(pdf.pages):
+                    if is_scanned(page):
+                        # Read page by page: a scanned page's blocks come from OCR, in their place.
+                        scanned.append(i)
+                        ocr = (probe.ocr_pages or {}).get(i)
+                        page_items = list(ocr.blocks) if ocr is not None else []
+                        if ocr is not None:
+                            used.append(ocr)
+                    else:
+                        page_items, n = page_blocks(page)
+                        visible += n
                     _continue_table(blocks, page_items)
                     blocks.extend(page_items)
-                    visible += n
                     page.close()  # drop the page's cached layout objects: memory stays per-page
-        except errors.ProcessingError:
+        except (errors.ProcessingError, NeedsOcr):
             raise
         except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
             raise errors.encrypted_pdf() from exc
@@ -191,9 +218,16 @@ class PdfExtractor(Extractor):
             if _is_encryption_error(exc):
                 raise errors.encrypted_pdf() from exc
             raise errors.corrupt("pdf", type(exc).__name__) from exc
-        if visible < MIN_TEXT_CHARS:
+        missing = [i for i in scanned if i not in (probe.ocr_pages or {})]
+        if missing:
+            if len(scanned) > get_settings().ocr_max_pages:
+                limit = get_settings().ocr_max_pages
+                raise errors.too_large(f"扫描页超过 {limit} 页（共 {len(scanned)} 页需 OCR）",
+                                       f"more than {limit} scanned pages ({len(scanned)} need OCR)")
+            raise NeedsOcr("pdf", missing)
+        if visible < MIN_TEXT_CHARS and not used:
             raise errors.no_text_layer()
-        return Extracted(blocks=blocks)
+        return Extracted(blocks=blocks, ocr_pages=used)
 
 
 def _continue_table(blocks: list[Block], page_items: list[Block]) -> None:
