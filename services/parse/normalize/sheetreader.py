@@ -111,14 +111,20 @@ def main(argv: list[str]) -> int:
     if reader is None:
         print(f"usage: sheetreader.py xlsx|xls < book (got {kind!r})", file=sys.stderr)
         return 2
+    # Headroom for answering after the memory limit was hit: released first thing when it is.
+    reserve: bytearray | None = bytearray(16 << 20)
+    result: dict[str, Any] | None = None
     try:
-        result: dict[str, Any] = {"sheets": reader(sys.stdin.buffer.read())}
+        result = {"sheets": reader(sys.stdin.buffer.read())}
     except Refused as exc:
         result = {"error": exc.code, "detail": exc.detail}
     except MemoryError:
-        result = {"error": "too_large", "detail": "out of memory while reading"}
+        reserve = None  # the answer is written below, once this handler has dropped the reader's frames
     except Exception as exc:  # noqa: BLE001 — the libraries raise anything on a broken file; all mean "corrupt"
         result = {"error": "corrupt", "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    del reserve
+    if result is None:
+        result = {"error": "too_large", "detail": "out of memory while reading"}
     sys.stdout.write(json.dumps(result, ensure_ascii=False))
     return 0
 
