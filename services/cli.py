@@ -56,7 +56,8 @@ def parse(paths: list[Path] = typer.Argument(..., exists=True, readable=True, he
 # the tables' own arithmetic, and the findings of tables not (fully) read.
 ARITHMETIC_RULES = frozenset({"APP_BALANCE", "APP_ROW_SUM", "APP_TOTAL_SUM", "REVIEW_SUM", "LITIGATION_SUM"})
 _DOUBT_WORDS = ("INCOMPLETE", "AMBIGUOUS", "UNREAD", "UNKNOWN", "MISSING_TABLE", "EMPTY")
-_REPORT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf"})
+_REPORT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".pdf", ".doc", ".wps",
+                              ".xls", ".xlsx"})
 
 
 def _report_files(paths: list[Path]) -> list[Path]:
