@@ -26,7 +26,11 @@ export NIANBAO_OPEN_ACCESS="${NIANBAO_OPEN_ACCESS:-1}"
 
 RUN_DIR="$ROOT/var/run"
 LOG_DIR="$ROOT/var/log"
-STAGES=(normalize parse validate index)
+STAGES=(normalize ocr parse validate index)
+# The ocr worker reads one page of a scan per task (~3–7 s of one core, the RapidOCR engine a few hundred MB
+# per process): its own concurrency, and a pool process over this much memory (KiB) is replaced after its task.
+OCR_CONCURRENCY="${OCR_CONCURRENCY:-1}"
+OCR_MAX_MEMORY_KB="${OCR_MAX_MEMORY_KB:-1500000}"
 API_WAIT_SECONDS="${API_WAIT_SECONDS:-90}"
 FAILED=0
 declare -A LOG_OFFSET=()   # log size before each start, to read only this run's lines
@@ -47,6 +51,19 @@ start_bg() {
   LOG_OFFSET[$name]="$(stat -c %s "$LOG_DIR/$name.log")"
   setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
+}
+
+# start_worker STAGE: the Celery worker of one stage queue; the ocr worker warms the OCR engine in its
+# processes (NIANBAO_OCR_WARM=1, services/parse/tasks.py) and has its own concurrency and memory cap.
+start_worker() {
+  local stage="$1"
+  if [[ "$stage" == ocr ]]; then
+    start_bg worker-ocr - env NIANBAO_OCR_WARM=1 "$VENV/bin/celery" -A shared.celery_app worker -Q ocr \
+      -n "ocr@%h" --concurrency "$OCR_CONCURRENCY" --max-memory-per-child "$OCR_MAX_MEMORY_KB" --loglevel INFO
+  else
+    start_bg "worker-$stage" - "$VENV/bin/celery" -A shared.celery_app worker -Q "$stage" \
+      -n "$stage@%h" --concurrency 1 --loglevel INFO
+  fi
 }
 
 # wait_http NAME URL: wait until NAME answers 2xx at URL (health may say 503 while workers boot).
@@ -152,8 +169,7 @@ cmd_start() {
   start_bg ingest "$INGEST_PORT" "$VENV/bin/uvicorn" services.ingest.app:app --host 127.0.0.1 --port "$INGEST_PORT"
   start_bg search "$SEARCH_PORT" "$VENV/bin/uvicorn" services.search.app:app --host 127.0.0.1 --port "$SEARCH_PORT"
   for stage in "${STAGES[@]}"; do
-    start_bg "worker-$stage" - "$VENV/bin/celery" -A shared.celery_app worker -Q "$stage" \
-      -n "$stage@%h" --concurrency 1 --loglevel INFO
+    start_worker "$stage"
   done
 
   # Workers first: the ingest health check reports them.

@@ -11,7 +11,9 @@ from kombu import Queue
 
 from shared.settings import get_settings
 
-STAGE_QUEUES = ("normalize", "parse", "validate", "index")
+# "ocr" reads one page of a scan per message, on its own workers (services/parse/tasks.py): a scan's pages
+# never hold up the text documents behind them in `normalize`.
+STAGE_QUEUES = ("normalize", "ocr", "parse", "validate", "index")
 
 _s = get_settings()
 app = Celery("nianbao", broker=_s.redis_url)

@@ -18,6 +18,13 @@ from shared.celery_app import STAGE_QUEUES, app
 
 Item = dict[str, Any]
 MAX_BATCH = 64  # documents per message handed on (and per bulk request)
+# Items per message where a stage's work is not per document: the ocr stage reads one page per message, so a
+# page's time limit is its task's alone, and pages of one scan spread over the OCR workers.
+STAGE_BATCH = {"ocr": 1}
+
+
+def batch_size(stage: str) -> int:
+    return STAGE_BATCH.get(stage, MAX_BATCH)
 _ID_RX = re.compile(r"[0-9a-f]{64}")
 # Where kombu's Redis transport keeps what it holds: a list per queue (priority levels in suffixed keys)
 # and, for messages handed to a worker and not yet acknowledged, this hash (its `unacked_key` default).

@@ -43,7 +43,7 @@ from shared.celery_app import app
 from shared.clients import es, status_store
 from shared.errors import ProcessingError, ServiceBusy
 from shared.events import emit_event
-from shared.messages import MAX_BATCH, Item, items_of, send_next
+from shared.messages import MAX_BATCH, Item, batch_size, items_of, send_next
 from shared.settings import get_settings
 from shared.status import Status
 
@@ -66,6 +66,8 @@ class Batch:
     # Index stage: bulk actions in order, each with its document and what to do once Elasticsearch
     # has it; document None = a best-effort update of another document (a missing one is no error).
     actions: list[tuple[str | None, dict, Callable[[], None] | None]] = field(default_factory=list)
+    # Documents whose events the stage wrote itself (the ocr stage: one per page, with the page's seconds).
+    evented: set[str] = field(default_factory=set)
     _started: dict[str, float] = field(default_factory=dict)
     _lost: set[str] = field(default_factory=set)
 
@@ -116,10 +118,11 @@ class Batch:
         for stage, items in self.handoffs.items():
             unique = {json.dumps(i, sort_keys=True): i for i in items}.values()  # one re-validation, not two
             kept = [i for i in unique if i["id"] not in self._lost]
-            for i in range(0, len(kept), MAX_BATCH):
-                _patiently(send_next, stage, kept[i:i + MAX_BATCH])
+            size = batch_size(stage)
+            for i in range(0, len(kept), size):
+                _patiently(send_next, stage, kept[i:i + size])
         for doc_id, t0 in self._started.items():
-            if doc_id not in self._lost:
+            if doc_id not in self._lost and doc_id not in self.evented:
                 emit_event(doc_id, self.stage, "ok", time.monotonic() - t0, self.retries, None)
 
     def _bulk(self) -> None:

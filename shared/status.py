@@ -26,6 +26,16 @@ class DocumentError(BaseModel):
     stage: str | None = None
 
 
+class StageProgress(BaseModel):
+    """How far a long step inside a status has come — OCR of a scan's pages, page by page, while the
+    document is still `queued` (services/parse/tasks.py)."""
+    stage: str = Field(description="正在进行的步骤 / the step under way, e.g. ocr")
+    done: int = Field(description="已完成 / units done (pages)")
+    total: int = Field(description="总数 / units in all")
+    note: str = Field(description="进度说明 / progress, e.g. 「OCR 3/8 页 / pages」")
+    at: str = Field(description="最近一步的时间 / time of the latest step (ISO)")
+
+
 class DocumentStatus(BaseModel):
     id: str
     status: Status
@@ -37,6 +47,7 @@ class DocumentStatus(BaseModel):
     stages: dict[str, str] = Field(default_factory=dict)  # status → ISO time it was reached
     error: DocumentError | None = None
     attempts: int = 0
+    progress: StageProgress | None = None
 
     @field_validator("stages")
     @classmethod
@@ -69,10 +80,29 @@ return 1
 """
 
 
+# Progress of a step inside `queued` (OCR pages): written only while the document is still queued, and never
+# back to fewer units done of the same plan — OCR workers finishing pages concurrently may report out of order.
+_PROGRESS_LUA = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local st = cjson.decode(raw)
+if st.status ~= 'queued' then return 0 end
+local done, total = tonumber(ARGV[2]), tonumber(ARGV[3])
+local p = st.progress
+if type(p) == 'table' and p.stage == ARGV[1] and tonumber(p.total) == total and tonumber(p.done) > done then
+  return 0
+end
+st.progress = {stage = ARGV[1], done = done, total = total, note = ARGV[4], at = ARGV[5]}
+redis.call('SET', KEYS[1], cjson.encode(st))
+return 1
+"""
+
+
 class StatusStore:
     def __init__(self, client: redis.Redis | None = None) -> None:
         self.r = client or redis.Redis.from_url(get_settings().redis_url, decode_responses=True)
         self._advance = self.r.register_script(_ADVANCE_LUA)
+        self._progress = self.r.register_script(_PROGRESS_LUA)
 
     def get(self, doc_id: str) -> DocumentStatus | None:
         raw = self.r.get(_KEY + doc_id)
@@ -136,6 +166,10 @@ class StatusStore:
                 self._advance(keys=[_KEY + doc_id], args=[status, ts], client=p)
             p.execute()
 
+    def progress(self, doc_id: str, stage: str, done: int, total: int, note: str) -> bool:
+        """Record how far `stage` has come for a queued document (see _PROGRESS_LUA); False if not written."""
+        return bool(self._progress(keys=[_KEY + doc_id], args=[stage, done, total, note, now_iso()]))
+
     def fail(self, doc_id: str, code: str, message: str, stage: str | None) -> DocumentStatus | None:
         def fn(st: DocumentStatus) -> None:
             st.status = "failed"
@@ -149,6 +183,7 @@ class StatusStore:
             st.error = None
             st.attempts += 1
             st.stages = {"queued": now_iso()}
+            st.progress = None
         return self._update(doc_id, fn)
 
     def ids(self, start: int = 0, stop: int = -1) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,9 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 STAGES = ("normalized", "parsed", "validated")
+# The OCR stage's artifacts, one folder per document: its plan (`ocr-plan`: which pages) and each page read
+# (`ocr-<page>`, 0-based), kept so that a page is read once however often the document is normalized.
+_OCR_ARTIFACT = re.compile(r"ocr-(plan|[0-9]{1,5})")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -35,6 +39,8 @@ class Storage:
         return self.root / "raw" / doc_id[:2] / doc_id
 
     def artifact_path(self, doc_id: str, stage: str) -> Path:
+        if _OCR_ARTIFACT.fullmatch(stage):
+            return self.root / "ocr" / doc_id[:2] / doc_id / f"{stage}.json"
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}")
         return self.root / stage / doc_id[:2] / f"{doc_id}.json"

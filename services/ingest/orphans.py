@@ -4,6 +4,11 @@ Celery acknowledges late, so a killed worker's task comes back. But when the bro
 at the wrong moment (a stage finished and could not hand on; the API registered a document and could
 not enqueue it), no message is left anywhere. The status and the stored artifacts say where such a
 document stands, so it is sent on again. Stages are idempotent: a rare extra message only costs work.
+
+A scan being OCR'd stays `queued` for minutes (a 60-page scan): its pages' messages wait in the `ocr` queue or
+are held by an OCR worker, which names it in flight, and each page read moves its progress on, which counts
+as a change. A page message lost in a crash leaves the document unnamed and unchanged: it is sent to
+normalize, which hands on only the pages still missing.
 """
 from __future__ import annotations
 
@@ -43,7 +48,8 @@ def sweep_orphans(statuses: StatusStore, min_age: float, lock_seconds: int = 5) 
             st = DocumentStatus.model_validate_json(raw)
             if st.status not in NEXT_STAGE or not st.stages:
                 continue
-            last = max(st.stages.values())
+            # the latest step: a stage reached, or a page of a scan read (progress within `queued`)
+            last = max([*st.stages.values(), *([st.progress.at] if st.progress else [])])
             if now - _ts(last) < min_age:
                 continue
             sig = f"{st.status}|{last}"

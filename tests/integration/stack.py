@@ -1,5 +1,6 @@
 """The real system for integration tests: Redis and Elasticsearch on test ports (started through the
-project's own scripts), four Celery worker processes (one per stage queue) and both APIs under uvicorn.
+project's own scripts), five Celery worker processes (one per stage queue, `ocr` included) and both APIs
+under uvicorn.
 Nothing is mocked and nothing runs eagerly in-process."""
 from __future__ import annotations
 
@@ -23,7 +24,11 @@ ES_PORT = int(os.environ.get("NIANBAO_TEST_ES_PORT", "9250"))
 INGEST_PORT = int(os.environ.get("NIANBAO_TEST_PORT_BASE", "8190"))
 SEARCH_PORT = INGEST_PORT + 1
 REDIS_DB = int(os.environ.get("NIANBAO_TEST_REDIS_DB", "0"))
-STAGES = ("normalize", "parse", "validate", "index")
+STAGES = ("normalize", "parse", "validate", "index")    # the stages every document passes
+QUEUES = ("normalize", "ocr", "parse", "validate", "index")  # a worker each: scans' pages go through `ocr` too
+# The ocr worker as scripts/run.sh starts it: the engine warmed in its process, a memory cap per pool process.
+OCR_WORKER_ENV = {"NIANBAO_OCR_WARM": "1"}
+OCR_WORKER_ARGS = ["--max-memory-per-child", "1500000"]
 BIN = Path(sys.executable).parent
 LOGS = REPO / "test-artifacts" / "logs" / f"{os.getpid()}"
 
@@ -68,19 +73,22 @@ class Stack:
     def search_url(self) -> str:
         return f"http://127.0.0.1:{SEARCH_PORT}"
 
-    def _spawn(self, name: str, argv: list[str]) -> None:
+    def _spawn(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
         LOGS.mkdir(parents=True, exist_ok=True)
         log = open(LOGS / f"{name}.log", "ab")
         # Own session: a kill reaches the worker's pool children too.
-        self.procs[name] = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **self.env}, stdout=log,
+        self.procs[name] = subprocess.Popen(argv, cwd=REPO, env={**os.environ, **self.env, **(env or {})}, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
         if self.pidfile.parent.exists():
             self._record_pids()
 
     def start_worker(self, stage: str) -> None:
+        ocr = stage == "ocr"
         self._spawn(f"worker-{stage}", [str(BIN / "celery"), "-A", "shared.celery_app", "worker", "-Q", stage,
                                         "-n", f"{stage}-{uuid.uuid4().hex[:6]}@%h", "--concurrency", "1",
-                                        "--loglevel", "INFO", "--without-gossip", "--without-mingle"])
+                                        *(OCR_WORKER_ARGS if ocr else []),
+                                        "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
+                    env=OCR_WORKER_ENV if ocr else None)
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         p = self.procs.pop(name)
@@ -124,7 +132,7 @@ class Stack:
 
     def start(self) -> None:
         self._kill_stale()
-        for s in STAGES:
+        for s in QUEUES:
             self.start_worker(s)
         self.start_api("ingest")
         self.start_api("search")

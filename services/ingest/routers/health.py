@@ -25,7 +25,8 @@ class Health(BaseModel):
                                  "all up: Redis, Elasticsearch, a worker per stage")
     redis: Component
     elasticsearch: Component
-    queues: dict[str, int] = Field(description="每个阶段队列的积压 / backlog per stage queue")
+    queues: dict[str, int] = Field(description="每个阶段队列的积压（ocr 队列按页计）/ backlog per stage queue "
+                                               "(the ocr queue in pages of scans)")
     workers: dict[str, list[str]] = Field(description="队列 → 消费它的 worker / queue → workers consuming it")
     workers_error: str | None = None
 
