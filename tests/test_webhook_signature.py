@@ -122,8 +122,12 @@ def test_sources_json_and_toml():
     ("report.html", "text/html; charset=gbk", False),
     ("noise.bin", "application/octet-stream", False),
     (None, "application/x-www-form-urlencoded", False),  # curl --data-binary's default
-    ("scan.png", None, True),
-    (None, "image/png", True),
+    ("scan.png", None, False),                        # scans are read by OCR (issue 16)
+    (None, "image/png", False),
+    ("scan.TIF", "image/tiff", False),
+    ("photo.jpg", "image/jpeg", False),
+    ("anim.gif", None, True),
+    (None, "image/webp", True),
     ("report.doc", "application/msword", False),      # read through LibreOffice (issue 16)
     ("report.wps", None, False),
     ("table.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),

@@ -68,8 +68,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 # --- type ------------------------------------------------------------------------------------
 # What the normalizer reads is decided by sniffing the bytes; these are only the declared types we
 # know it cannot read, refused before anything is stored. Anything else goes on to sniffing.
+# Scans as PNG, JPEG or TIFF are read by OCR (issue 16); other image formats are not.
 _REFUSED_EXT = frozenset("""
-png jpg jpeg gif bmp tif tiff webp svg heic ico
+gif bmp webp svg heic ico
 ppt pptx dps odt ods odp rtf ofd
 zip rar 7z gz tgz bz2 xz tar
 mp3 mp4 wav avi mov mkv flac
@@ -83,16 +84,18 @@ application/x-rar-compressed application/vnd.rar application/x-7z-compressed app
 application/x-gzip application/x-tar application/x-bzip2 application/x-xz application/x-msdownload
 application/ofd application/vnd.oasis.opendocument.text
 """.split())
-SUPPORTED = "TXT、HTML、PDF、DOCX、DOC、WPS、XLS、XLSX"
+_SCAN_CT = frozenset({"image/png", "image/jpeg", "image/tiff"})
+SUPPORTED = "TXT、HTML、PDF、DOCX、DOC、WPS、XLS、XLSX、PNG、JPEG、TIFF"
 
 
 def check_type(filename: str | None, content_type: str | None) -> None:
     """415 when the declared content type or the filename extension is one we do not read."""
     ct = (content_type or "").split(";")[0].strip().lower()
-    if ct and (ct.startswith(_REFUSED_CT_PREFIX) or ct in _REFUSED_CT):
+    if ct and ct not in _SCAN_CT and (ct.startswith(_REFUSED_CT_PREFIX) or ct in _REFUSED_CT):
         raise problem(415, f"不支持的文件类型 {ct}（支持 {SUPPORTED}）",
-                      f"unsupported media type {ct} (supported: TXT, HTML, PDF, DOCX, DOC, WPS, XLS, XLSX)")
+                      f"unsupported media type {ct} (supported: TXT, HTML, PDF, DOCX, DOC, WPS, XLS, XLSX, PNG, JPEG, TIFF)")
     ext = PurePosixPath((filename or "").replace("\\", "/")).suffix.lower().lstrip(".")
     if ext and ext in _REFUSED_EXT:
         raise problem(415, f"不支持的文件扩展名 .{ext}（支持 {SUPPORTED}）",
-                      f"unsupported file extension .{ext} (supported: .txt, .html, .pdf, .docx, .doc, .wps, .xls, .xlsx)")
+                      f"unsupported file extension .{ext} (supported: .txt, .html, .pdf, .docx, .doc, .wps, .xls, .xlsx, "
+                      ".png, .jpg, .tif)")
