@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from shared.document import OcrSummary
+
 # The table keys and section titles, re-exported: declared once, with their labels, in the catalogue.
 from shared.schema import (  # noqa: F401 — re-exported (see above)
     AD_2019,
@@ -30,9 +32,10 @@ from shared.schema import (  # noqa: F401 — re-exported (see above)
     Template,
 )
 
-# 1.2.0: what is not an annual report is refused (not_a_report); 1.1.0: cells placed only where certain,
+# 1.3.0: scans read by OCR (meta.source.ocr, ocr_confidence, OCR_UNREADABLE); 1.2.0: what is not an annual
+# report is refused (not_a_report); 1.1.0: cells placed only where certain,
 # provenance and quality; 1.0.1: HTML <title>
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 Cell = int | float | None
 
@@ -52,6 +55,7 @@ class Source(BaseModel):
     traditional: bool = False
     filename: str | None = None
     source_url: str | None = None
+    ocr: OcrSummary | None = None   # pages read by OCR, engine, confidence (docs/record-extensions.md)
 
 
 class Meta(BaseModel):
@@ -155,6 +159,8 @@ class Record(BaseModel):
     # Extensions (docs/record-extensions.md): provenance of each cell that was not read where printed,
     # keyed like raw_cells (absent = read); and the read-quality grade of the whole record.
     provenance: dict[str, CellProvenance] = Field(default_factory=dict)
+    # OCR'd tables: the engine's confidence (0–1) for each cell it read, keyed like raw_cells.
+    ocr_confidence: dict[str, float] = Field(default_factory=dict)
     quality: Quality | None = None
     # Extension (docs/record-extensions.md): the normalized full text, for search and display.
     text: str | None = None

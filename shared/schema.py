@@ -284,6 +284,7 @@ RULE_NAMES = _values(
     LATE_PUBLICATION=("逾期发布", "published late"),
     YOY_JUMP=("数据同比突变", "figure jumped from the previous year"),
     AMBIGUOUS_CELLS=("单元格有歧义", "ambiguous cells"),
+    OCR_UNREADABLE=("OCR 未能识别", "not read by OCR"),
 )
 
 # Facets: name → indexed path. Each report's values also go into `facet` as "name:value" (es_index).

@@ -74,7 +74,7 @@ def _cells_of(rules: np.ndarray, box: Box) -> GridTable | None:
     for i in range(1, n):
         cx, cy, cw, ch, area = (int(v) for v in stats[i])
         touches = cx == 0 or cy == 0 or cx + cw >= x1 - x0 or cy + ch >= y1 - y0
-        if touches or cw < 8 or ch < 8 or area < 0.5 * cw * ch:
+        if touches or cw < 6 or ch < 6 or area < 0.5 * cw * ch:
             continue  # outside the frame, a speck between doubled rules, or not a box
         cells.append((x0 + cx, y0 + cy, x0 + cx + cw, y0 + cy + ch))
     if len(cells) < 4:

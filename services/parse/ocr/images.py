@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from io import BytesIO
+from typing import Any
 
 import cv2
 import numpy as np
@@ -58,10 +59,10 @@ def pdf_page(data: bytes, page: int, dpi: int | None = None) -> np.ndarray:
     """A PDF page rendered grayscale at the OCR resolution, or smaller when that would pass the pixel limit."""
     import pypdfium2 as pdfium
 
-    dpi = dpi or get_settings().ocr_dpi
     pdf = pdfium.PdfDocument(data)
     try:
         p = pdf[page]
+        dpi = dpi or scan_dpi(p)
         w_pt, h_pt = p.get_size()
         scale = dpi / 72
         limit = get_settings().ocr_max_pixels
@@ -73,6 +74,27 @@ def pdf_page(data: bytes, page: int, dpi: int | None = None) -> np.ndarray:
         return np.array(bitmap.to_numpy()).reshape(bitmap.height, bitmap.width, -1)[..., 0].copy()
     finally:
         pdf.close()
+
+
+MAX_DPI = 300  # finer scans are read at this: more pixels add time, not legibility
+
+
+def scan_dpi(page: Any) -> int:
+    """The resolution to render a scanned page at: its largest image's own (a 300-dpi scan is read at 300, not
+    blurred down), at least the configured OCR resolution (a coarse scan is enlarged), at most MAX_DPI."""
+    import pypdfium2.raw as pdfium_raw
+
+    base = get_settings().ocr_dpi
+    best = 0.0
+    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            px_w, _ = obj.get_px_size()
+            x0, _, x1, _ = obj.get_bounds()
+        except Exception:  # noqa: BLE001 — an image pdfium cannot measure: use the default resolution
+            continue
+        if x1 - x0 > 72:  # an inch at least: a scanned page, not a logo
+            best = max(best, px_w / ((x1 - x0) / 72))
+    return int(min(max(base, best), MAX_DPI))
 
 
 def level(gray: np.ndarray) -> tuple[np.ndarray, float]:

@@ -2,6 +2,7 @@
 each ruled table as a grid whose cells were read one by one (cell crops recognised line by line)."""
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from .cells import UNREADABLE, cell_text
 from .grid import Box, GridTable, find_tables, rule_mask
 from .images import level
 
+_NUMERIC = re.compile(r"[+-]?[\d.,]+")
+SECOND_LOOK_FLOOR = 0.6  # below this a reading is not worth a second look
 _PAD = 4  # px of white around a text-line crop: the recogniser wants a margin
 
 
@@ -60,20 +63,24 @@ def _read_table(gray: np.ndarray, t: GridTable, page: int, min_confidence: float
     clean[cv2.dilate(t.rules, np.ones((3, 3), np.uint8)) > 0] = 255
     crops: list[np.ndarray] = []
     owner: list[int] = []
+    dots: list[int] = []
     for i, (x0, y0, x1, y1) in enumerate(t.cells):
-        for line in _line_crops(clean[y0:y1, x0:x1]):
+        for line, d in _lines_with_dots(clean[y0:y1, x0:x1]):
             crops.append(line)
             owner.append(i)
+            dots.append(d)
     # A "line" far taller than the table's usual line is a column of characters run together (a merged row
     # header printed vertically), never a number.
     usual = float(np.median([c.shape[0] for c in crops])) if crops else 0.0
     tall = [False] * len(t.cells)
     for i, c in zip(owner, crops, strict=True):
         tall[i] = tall[i] or c.shape[0] > 1.8 * usual
-    read = engine.recognise(crops)
+    read = _second_look(crops, engine.recognise(crops), min_confidence)
     texts: list[list[str]] = [[] for _ in t.cells]
     confs: list[list[float]] = [[] for _ in t.cells]
-    for i, (text, conf) in zip(owner, read, strict=True):
+    for i, (text, conf), d in zip(owner, read, dots, strict=True):
+        if _NUMERIC.fullmatch(text.strip()) and d != text.count("."):
+            text, conf = UNREADABLE, 0.0  # the ink shows a decimal point the reading lacks, or the reverse
         if text.strip():
             texts[i].append(text.strip())
             confs[i].append(conf)
@@ -102,11 +109,36 @@ def _read_table(gray: np.ndarray, t: GridTable, page: int, min_confidence: float
     return Table(rows=rows, ocr_confidence=grid_conf, page=page), grid_conf
 
 
+def _second_look(crops: list[np.ndarray], read: list[tuple[str, float]], min_confidence: float) -> list[tuple[str, float]]:
+    """A number read with some doubt (below the threshold, above SECOND_LOOK_FLOOR) is read again from the crop
+    enlarged and from the crop with a wider margin; when all three readings agree it stands, at the threshold's
+    confidence. Any disagreement leaves the doubt (the cell becomes UNREADABLE)."""
+    doubtful = [i for i, (text, conf) in enumerate(read)
+                if SECOND_LOOK_FLOOR <= conf < min_confidence and _NUMERIC.fullmatch(text.strip())]
+    if not doubtful:
+        return read
+    variants = [cv2.resize(crops[i], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC) for i in doubtful]
+    variants += [cv2.copyMakeBorder(crops[i], 8, 8, 12, 12, cv2.BORDER_CONSTANT, value=255) for i in doubtful]
+    again = engine.recognise(variants)
+    out = list(read)
+    k = len(doubtful)
+    for j, i in enumerate(doubtful):
+        if again[j][0].strip() == again[k + j][0].strip() == read[i][0].strip():
+            out[i] = (read[i][0], min_confidence)
+    return out
+
+
 def _line_crops(cell: np.ndarray) -> list[np.ndarray]:
     """The text lines of a cell (bands of rows with ink, split at blank rows), each cut tight with a margin."""
+    return [crop for crop, _ in _lines_with_dots(cell)]
+
+
+def _lines_with_dots(cell: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """_line_crops with, for each line, how many dots sit on its baseline between glyphs (decimal points):
+    a number read without the point its ink shows is 100 times off, so the two must agree."""
     if cell.shape[0] < 6 or cell.shape[1] < 6:
         return []
-    inner = cell[2:-2, 2:-2].copy()
+    inner = cell[1:-1, 1:-1].copy()  # the rules are wiped already; small type in a tight row fills its cell
     if inner.min() >= INK_LEVEL:
         return []  # empty: nothing darker than the paper's grain
     ink = _ink(inner)
@@ -134,8 +166,25 @@ def _line_crops(cell: np.ndarray) -> list[np.ndarray]:
         crop = inner[y0:y1, x0:x1]
         # a lone "1" is a bar a few pixels wide: give it the width of a glyph, or the recogniser guesses
         side = max(0, (y1 - y0) - (x1 - x0)) // 2
-        out.append(cv2.copyMakeBorder(crop, _PAD, _PAD, _PAD + side, _PAD + side, cv2.BORDER_CONSTANT, value=255))
+        out.append((cv2.copyMakeBorder(crop, _PAD, _PAD, _PAD + side, _PAD + side, cv2.BORDER_CONSTANT, value=255),
+                    _dots(ink[y0:y1, x0:x1])))
     return out
+
+
+def _dots(ink: np.ndarray) -> int:
+    """Blobs much smaller than the line's glyphs, low on the line and with glyphs on both sides."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 4:
+        return 0
+    areas = sorted(int(stats[i][4]) for i in range(1, n))
+    big = areas[len(areas) // 2]
+    h, w = ink.shape
+    count = 0
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if area <= max(2, big // 5) and bh <= h // 3 and y >= h * 0.55 and 0 < x and x + bw < w:
+            count += 1
+    return count
 
 
 def _drop_edge_specks(img: np.ndarray, ink: np.ndarray) -> None:
@@ -146,7 +195,7 @@ def _drop_edge_specks(img: np.ndarray, ink: np.ndarray) -> None:
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
         at_edge = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
-        if at_edge and (area <= 12 or bw <= 2 or bh <= 2):
+        if at_edge and area <= 10 and max(bw, bh) <= 6:
             img[labels == i] = 255
             ink[labels == i] = 0
 

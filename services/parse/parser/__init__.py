@@ -15,6 +15,7 @@ from shared.record import CellProvenance, Finding, Meta, Record, Source
 from . import meta as meta_mod
 from .figures import figures
 from .findings import ambiguous, missing_table
+from .ocr_marks import mark_unreadable, ocr_confidence
 from .quality import assess
 from .region import correct_place, find_region, level
 from .regions import find_regions
@@ -33,6 +34,9 @@ def parse(doc: NormalizedDoc) -> Record:
                                          filename=doc.filename, source_url=doc.source_url)))
     try:
         _parse_into(rec, doc.text, doc.page_title)
+        if doc.ocr is not None:
+            rec.meta.source.ocr = doc.ocr
+            rec.ocr_confidence = ocr_confidence(rec, doc.tables)
     except Exception:  # a document must never fail parsing; say what is missing instead
         log.exception("parse failed for %s", doc.id)
         rec.findings.append(Finding(rule="MISSING_TABLE", severity="warning",
@@ -78,7 +82,9 @@ def _parse_into(rec: Record, raw_text: str, page_title: str | None = None) -> No
             rec.provenance.update((p, CellProvenance(source=c.source, by=list(c.by)))
                                   for p, c in res.provenance.items())
         rec.findings.extend(ambiguous(a) for a in res.ambiguities)
+    ocr_unread = mark_unreadable(rec)
     rec.quality, incomplete = assess(rec, found)
+    rec.findings.extend(ocr_unread)
     rec.findings.extend(incomplete)
 
 
