@@ -95,7 +95,9 @@ def _read(doc_id: str, plan: ocr_store.OcrPlan, page: int, retries: int) -> OcrP
     else:
         try:
             result = ocr_page(storage().get_raw(doc_id), plan.kind, page)
-        except SoftTimeLimitExceeded:
+        except Exception as e:
+            if not _timed_out(e):
+                raise
             result = page_timeout(page)
     seconds = time.monotonic() - t0
     r.delete(key)
@@ -105,6 +107,17 @@ def _read(doc_id: str, plan: ocr_store.OcrPlan, page: int, retries: int) -> OcrP
     else:
         emit_event(doc_id, "ocr", "ok", seconds, retries, None)
     return result
+
+
+def _timed_out(e: BaseException | None) -> bool:
+    """The soft time limit, even when the OCR engine wrapped it in its own error (RapidOCR raises
+    ONNXRuntimeError from whatever interrupted the inference)."""
+    seen = 0
+    while e is not None and seen < 10:
+        if isinstance(e, SoftTimeLimitExceeded):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
 
 
 def _hand_back(doc_id: str, batch: Batch) -> None:

@@ -82,13 +82,14 @@ class Stack:
         if self.pidfile.parent.exists():
             self._record_pids()
 
-    def start_worker(self, stage: str) -> None:
+    def start_worker(self, stage: str, **env: str) -> None:
+        """One stage's worker; `env`: settings of this worker alone (e.g. a shorter time limit)."""
         ocr = stage == "ocr"
         self._spawn(f"worker-{stage}", [str(BIN / "celery"), "-A", "shared.celery_app", "worker", "-Q", stage,
                                         "-n", f"{stage}-{uuid.uuid4().hex[:6]}@%h", "--concurrency", "1",
                                         *(OCR_WORKER_ARGS if ocr else []),
                                         "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
-                    env=OCR_WORKER_ENV if ocr else None)
+                    env={**(OCR_WORKER_ENV if ocr else {}), **env})
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         p = self.procs.pop(name)

@@ -229,6 +229,32 @@ def test_after_the_bad_scans_the_workers_are_up(stack: Stack) -> None:
     assert "ocr" in h["queues"] and h["workers"].get("ocr"), h
 
 
+def test_a_page_over_the_time_limit_fails_alone_and_the_worker_goes_on(stack: Stack, original: bytes) -> None:
+    # Tasks of 2 s (soft) / 7 s (hard): no page can be read in time. A message carries its sender's time
+    # limits (Celery 5.7 sends the task's own), so the normalize worker that sends the page gets them too.
+    for stage in ("normalize", "ocr"):
+        stack.kill(f"worker-{stage}")
+        stack.start_worker(stage, NIANBAO_TASK_TIME_LIMIT="7")
+    try:
+        data = image_files(original, "png", grayscale=True, pages=[table_pages(original)[0]])[0]
+        t0 = time.monotonic()
+        doc_id = upload(stack, "超时.png", data)
+        st, _ = watch(stack, doc_id, timeout=90)
+        assert st["status"] == "failed" and st["error"]["code"] == "ocr_timeout", st
+        assert "OCR 超时 / OCR of page 1 timed out" in st["error"]["message"], st
+        assert time.monotonic() - t0 < 45
+        got = wait_events(stack, doc_id, {"ocr": 1})
+        page = [e for e in stage_events(stack, doc_id) if e["stage"] == "ocr"]
+        assert got["ocr"] == 1 and page[0]["status"] == "failed" and page[0]["error_code"] == "ocr_timeout", page
+        assert stack.procs["worker-ocr"].poll() is None
+    finally:
+        for stage in ("normalize", "ocr"):
+            stack.kill(f"worker-{stage}")
+            stack.start_worker(stage)
+        stack._record_pids()
+        stack.wait_ready()
+
+
 # --- (d) text reports do not wait behind scans -------------------------------------------------------
 def test_text_report_does_not_wait_behind_a_scan(stack: Stack) -> None:
     scan = image_only_pdf((REAL_PDF / "2024_hongze_district.pdf").read_bytes(), dpi=150)
