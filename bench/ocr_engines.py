@@ -3,6 +3,7 @@ the wheel) against Tesseract 5 (Debian tesseract-ocr + tesseract-ocr-chi-sim, CL
 
     .venv/bin/python bench/ocr_engines.py                      # 3 real PDFs' table pages, 150 and 300 dpi
     .venv/bin/python bench/ocr_engines.py --seeds              # plus the 5 seed scans (tests/scans.py)
+    .venv/bin/python bench/ocr_engines.py --seeds --no-real -e rapidocr-box0.3 --dpi 200
     .venv/bin/python bench/ocr_engines.py --dpi 200 -e rapidocr -e tesseract --detail
 
 The scans are image-only versions (tests/scans.py, `image_only_pdf`, lossless) of the table pages of
@@ -21,13 +22,15 @@ process and is reported apart. Engines:
 - `rapidocr`: the package's defaults (pages larger than 2000 px are shrunk to 2000 px first; the
   detector keeps a text box scoring ≥ 0.5);
 - `rapidocr-box0.3`: `det_box_thresh=0.3`, which keeps the lone small digits of sparse tables;
+- `rapidocr-box0.3-nocls`: and `use_cls=False`: no text-angle classifier (it turns a lone 6 or 9
+  upside down; scanned pages are upright or turned as a whole);
 - `rapidocr-full`, `rapidocr-full-box0.3`: `max_side_len=4000`, so a 300 dpi page is read at full size
   (run only where a page exceeds 2000 px; elsewhere it is `rapidocr`);
 - `rapidocr-unruled`, `tesseract-unruled`: the page's ruled lines painted white first (`remove_rules`,
   OpenCV morphology, counted in the time);
 - `tesseract`: `tesseract IMG stdout -l chi_sim --psm 6 --dpi D tsv`.
 
-Default: rapidocr, rapidocr-box0.3, rapidocr-full, tesseract, tesseract-unruled.
+Default: all but rapidocr-full-box0.3 and rapidocr-unruled.
 
 A benchmark run by hand, not a test.
 """
@@ -39,6 +42,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import csv  # noqa: E402 (the thread limits above must precede numpy/onnxruntime)
+import importlib.metadata as md  # noqa: E402
 import io  # noqa: E402
 import platform  # noqa: E402
 import re  # noqa: E402
@@ -82,13 +86,14 @@ class Cell:
 
 
 def number_cells(page: pdfplumber.page.Page) -> list[Cell]:
-    """The table cells of the page that hold exactly one word, a number."""
+    """The table cells of the page that hold exactly one word, a number (no other word even overlaps the
+    cell: a year opening a line of prose in a framed page is not a number cell)."""
     words = page.extract_words()
     out: list[Cell] = []
     for table in page.find_tables():
         for x0, top, x1, bottom in table.cells:
             inside = [w for w in words
-                      if w["x0"] >= x0 - 1 and w["x1"] <= x1 + 1 and w["top"] >= top - 1 and w["bottom"] <= bottom + 1]
+                      if w["x0"] < x1 - 1 and w["x1"] > x0 + 1 and w["top"] < bottom - 1 and w["bottom"] > top + 1]
             if len(inside) == 1 and NUMBER.match(inside[0]["text"]):
                 w = inside[0]
                 out.append(Cell(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]))
@@ -202,13 +207,14 @@ class TesseractEngine:
 ENGINES: dict[str, Callable[[str], Engine]] = {
     "rapidocr": lambda n: RapidOCREngine(n),
     "rapidocr-box0.3": lambda n: RapidOCREngine(n, det_box_thresh=0.3),
+    "rapidocr-box0.3-nocls": lambda n: RapidOCREngine(n, det_box_thresh=0.3, use_cls=False),
     "rapidocr-full": lambda n: RapidOCREngine(n, max_side_len=4000),
     "rapidocr-full-box0.3": lambda n: RapidOCREngine(n, max_side_len=4000, det_box_thresh=0.3),
     "rapidocr-unruled": lambda n: RapidOCREngine(n, unruled=True),
     "tesseract": lambda n: TesseractEngine(n),
     "tesseract-unruled": lambda n: TesseractEngine(n, unruled=True),
 }
-DEFAULT_ENGINES = ["rapidocr", "rapidocr-box0.3", "rapidocr-full", "tesseract", "tesseract-unruled"]
+DEFAULT_ENGINES = ["rapidocr", "rapidocr-box0.3", "rapidocr-box0.3-nocls", "rapidocr-full", "tesseract", "tesseract-unruled"]
 ENGINE_HELP = " | ".join(ENGINES)
 
 
@@ -308,6 +314,7 @@ def main(
     dpi: list[int] = typer.Option([150, 300], "--dpi", help="scan resolutions"),
     engines: list[str] = typer.Option(DEFAULT_ENGINES, "--engine", "-e", help=ENGINE_HELP),
     seeds: bool = typer.Option(False, "--seeds", help="also the 5 seed scans (tests/scans.py seed_pdf)"),
+    real: bool = typer.Option(True, "--real/--no-real", help="the 3 real PDFs"),
     cpu: int = typer.Option(-1, help="the CPU to pin to (default: the last one allowed)"),
     detail: bool = typer.Option(False, help="per document, and the number cells read wrong or missed"),
 ) -> None:
@@ -321,16 +328,14 @@ def main(
     why = tesseract_status()
     if why and any(e.startswith("tesseract") for e in engines):
         print(f"\n*** {why}: measuring RapidOCR alone ***\n")
-        engines = [e for e in engines if not e.startswith("tesseract")]
-    import importlib.metadata as md
-
+        engines = [e for e in engines if not e.startswith("tesseract")] or ["rapidocr"]
     versions = [f"rapidocr-onnxruntime {md.version('rapidocr-onnxruntime')}",
                 f"onnxruntime {md.version('onnxruntime')}"]
     if any(e.startswith("tesseract") for e in engines):
         versions.append(tesseract_version())
     print("; ".join(versions))
 
-    docs: list[tuple[str, bytes]] = [(p.stem, p.read_bytes()) for p in sorted(REAL_PDF.glob("*.pdf"))]
+    docs: list[tuple[str, bytes]] = [(p.stem, p.read_bytes()) for p in sorted(REAL_PDF.glob("*.pdf")) if real]
     if seeds:
         docs += [(f"seed {p.name[:3]}", scans.seed_pdf(p)[0]) for p in sorted(SEEDS.glob("*.txt"))]
     truth = {name: table_pages(name, data) for name, data in docs}
