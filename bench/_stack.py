@@ -28,7 +28,9 @@ VAR = Path(os.environ.get("BENCH_VAR", REPO / "var" / "bench"))  # another folde
 REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6397"))
 ES_PORT = int(os.environ.get("BENCH_ES_PORT", "9280"))
 PORT_BASE = int(os.environ.get("NIANBAO_TEST_PORT_BASE", "8270"))
-STAGES = ("normalize", "parse", "validate", "index")
+# The ingest API's health (which pipeline.py waits for) wants a worker on every queue: the ocr one idles
+# unless scans are sent.
+STAGES = ("normalize", "ocr", "parse", "validate", "index")
 
 
 def server_env() -> dict[str, str]:
