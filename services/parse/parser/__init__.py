@@ -17,7 +17,7 @@ from .figures import figures
 from .findings import ambiguous, missing_table
 from .ocr_marks import mark_unreadable, ocr_confidence
 from .quality import assess
-from .region import correct_place, find_region, level
+from .region import correct_place, find_region, level, restore_dropped
 from .regions import find_regions
 from .sections import find_headings, sections
 from .tables import active_disclosure, applications, review_litigation
@@ -92,7 +92,7 @@ def _fill_meta(m: Meta, text: str, page_title: str | None = None) -> None:
     title = meta_mod.title(text) or meta_mod.title_from_page(page_title)
     agency = meta_mod.agency(text, title)
     if agency:
-        fix = correct_place(agency)
+        fix = correct_place(agency) or restore_dropped(agency)
         if fix:  # an OCR-misread place name (沐阳县 → 沭阳县)
             wrong, fixed = fix
             agency = fixed + agency[len(wrong):]

@@ -107,6 +107,39 @@ def correct_place(agency: str) -> tuple[str, str] | None:
     return (name, found[0]) if len(found) == 1 else None
 
 
+_CITY_THEN_COUNTY = re.compile(r"^([\u4e00-\u9fff]{1,6}?市)([\u4e00-\u9fff]{1,4}?[区县])")
+
+
+@lru_cache(maxsize=1)
+def _counties_by_city() -> dict[str, tuple[str, ...]]:
+    """City name → its counties' names, from the gazetteer's division codes (county code 6 digits, the city's
+    is its first four + 00)."""
+    by_code = {a.adcode[:6]: a for a in cpca.ad_2_addr_dict.values()}
+    out: dict[str, list[str]] = {}
+    for code, a in by_code.items():
+        if a.rank == a.RANK_COUNTY:
+            city = by_code.get(code[:4] + "00")
+            if city is not None:
+                out.setdefault(city.name, []).append(a.name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def restore_dropped(agency: str) -> tuple[str, str] | None:
+    """(misread, corrected) when a county-level name after its city is not one of that city's counties but
+    becomes exactly one of them with one character put back (OCR drops a rare character: 烟台市芝区 →
+    烟台市芝罘区)."""
+    m = _CITY_THEN_COUNTY.match(agency)
+    if not m:
+        return None
+    city, county = m.groups()
+    counties = _counties_by_city().get(city, ())
+    if not counties or county in counties:
+        return None
+    found = [c for c in counties if len(c) == len(county) + 1
+             and any(c[:i] + c[i + 1:] == county for i in range(len(c) - 1))]
+    return (m.group(), city + found[0]) if len(found) == 1 else None
+
+
 def level(agency: str | None, region: Region) -> str | None:
     if not agency:
         return None
