@@ -278,7 +278,8 @@ def _seed_pdf(seed_path: Path) -> tuple[bytes, str]:
 
 def seed_pdf(seed_path: Path) -> tuple[bytes, dict[str, Any]]:
     """The seed as a typeset PDF with ruled tables (tests/synth's PDF layout) and a text layer, with its
-    expected values: the source of every scan of the seed."""
+    expected values: the source of every scan of the seed. (Its bytes carry fpdf's creation time; the
+    scans made from it do not, and are the same bytes on every run.)"""
     data, expected = _seed_pdf(Path(seed_path))
     return data, json.loads(expected)
 

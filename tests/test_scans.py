@@ -175,3 +175,12 @@ def test_seed_scan_variants(variant):
         assert [i for i, n in enumerate(chars) if n == 0] == scans.table_pages(text) and chars[-1] > 100
     else:
         assert sum(chars) < 20
+
+
+@needs_cjk
+def test_seed_scan_is_the_same_on_every_run():
+    """Typeset again from scratch, the seed gives the same scan bytes (so the same document id)."""
+    path = SEEDS / "002_2dc0b5ebceb3839d.txt"
+    first = scans.seed_scan(path, "rough")[0]
+    scans._seed_pdf.cache_clear()
+    assert scans.seed_scan(path, "rough")[0] == first
