@@ -5,6 +5,7 @@ scans, and a page message lost in a crash recovered by the orphan sweep (only th
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import random
@@ -17,6 +18,7 @@ import httpx
 import pypdfium2 as pdfium
 import pytest
 import redis
+from celery import Celery
 from elasticsearch import Elasticsearch
 from PIL import Image
 
@@ -160,6 +162,28 @@ def test_image_only_pdf_is_indexed_with_the_originals_figures(stack: Stack, orig
     assert got["ocr"] == pages and got["normalize"] == 2 and got["parse"] == 1, got
     evs = [e for e in stage_events(stack, scan_id) if e["stage"] == "ocr"]
     assert all(e["status"] == "ok" and 0 < e["duration_ms"] < 25_000 for e in evs), evs
+
+
+def test_a_redelivered_page_and_a_second_normalize_change_nothing(stack: Stack, original: bytes) -> None:
+    """What a redelivery or two last pages finishing together amount to, on the scan of the test above."""
+    scan_id = hashlib.sha256(image_only_pdf(original, dpi=150)).hexdigest()
+    before = record(stack, scan_id)
+    got = wait_events(stack, scan_id, {"index": 1})
+    broker = Celery(broker=stack.env["NIANBAO_REDIS_URL"])
+    # the last page again: its artifact is there and the document has moved on, so nothing happens
+    broker.send_task("nianbao.ocr", args=[[{"id": scan_id, "page": got["ocr"] - 1}]], queue="ocr")
+    # normalize again (the second of two last pages): the same record, indexed once more, still one document
+    broker.send_task("nianbao.normalize", args=[[scan_id]], queue="normalize")
+    again = wait_events(stack, scan_id, {"index": got["index"] + 1}, timeout=60)
+    assert again["index"] == got["index"] + 1 and again["normalize"] == got["normalize"] + 1, again
+    assert again["ocr"] == got["ocr"], again  # no page read twice
+    assert status(stack, scan_id)["status"] == "indexed"
+    after = record(stack, scan_id)
+    for table in FIGURES:
+        assert after[table] == before[table], table
+    assert after["meta"]["source"] == before["meta"]["source"]
+    es = Elasticsearch(stack.env["NIANBAO_ES_URL"], request_timeout=30)
+    assert es.count(index=stack.env["NIANBAO_ES_ALIAS"], query={"ids": {"values": [scan_id]}})["count"] == 1
 
 
 # --- (b) a page image --------------------------------------------------------------------------------
