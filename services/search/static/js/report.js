@@ -58,7 +58,10 @@ function cell(record, flagged, path, value) {
       titles.push(prov.by && prov.by.length ? `${INFERRED_TITLE}：${prov.by.join("、")}` : INFERRED_TITLE);
     }
   }
+  const ocr = (record.ocr_confidence || {})[path];
+  if (ocr !== undefined) titles.push(`OCR 识别，置信度 ${ocr.toFixed(2)} / read by OCR, confidence ${ocr.toFixed(2)}`);
   const td = el("td", { "data-path": path, class: "num" }, content);
+  if (ocr !== undefined) td.dataset.ocr = String(ocr);
   if (prov && prov.source !== "read") {
     td.classList.add(`prov-${prov.source}`);
     td.dataset.source = prov.source;
@@ -204,12 +207,26 @@ function outcomeChart(node, record) {
   });
 }
 
+/** Which pages of a scan OCR read, by what, how sure it was, and the pages it could not read. */
+function ocrText(ocr) {
+  if (!ocr) return null;
+  const pages = ocr.pages.map((p) => p + 1).join("、");
+  const parts = [`第 ${pages} 页 / pages ${pages}`, ocr.engine];
+  if (ocr.mean_confidence !== null && ocr.mean_confidence !== undefined) {
+    parts.push(`平均置信度 / mean confidence ${ocr.mean_confidence.toFixed(2)}`);
+  }
+  if (ocr.low_confidence_cells) parts.push(`${ocr.low_confidence_cells} 个单元格未能识别 / cells not read`);
+  for (const f of ocr.failed_pages || []) parts.push(f.message);
+  return parts.join(" · ");
+}
+
 function metaList(record) {
   const m = record.meta || {};
   const src = m.source || {};
   const items = [["机关", m.agency], ["年度", m.year], ["地区", regionText(m)], ["层级", m.level && valueLabel("level", m.level)],
     ["机关类型", m.agency_type], ["表格模板", m.template && valueLabel("template", m.template)], ["发布日期", m.published],
     ["来源格式", [src.format, src.encoding, src.traditional ? "繁体" : null].filter(Boolean).join(" · ")],
+    ["OCR 识别", ocrText(src.ocr)],
     ["原文件名", src.filename], ["解析版本", record.parser_version], ["编号", record.id]];
   return el("dl", { class: "metalist" }, items.filter(([, v]) => v !== null && v !== undefined && v !== "")
     .map(([k, v]) => el("div", {}, el("dt", { text: k }), el("dd", { text: v }))));
