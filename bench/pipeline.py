@@ -224,7 +224,7 @@ def main(
     docs = corpus(n, seed)
     print(machine())
     print(f"run {run_id}: {n} reports ({sum(len(d) for *_, d in docs) / n / 1024:.1f} KiB avg), "
-          f"4 stage workers × {concurrency} processes, {clients} clients, code {code or 'this checkout'}")
+          f"5 stage workers (ocr idle) × {concurrency} processes, {clients} clients, code {code or 'this checkout'}")
     es = es_client()
     store = StatusStore()
     store.r.flushdb()

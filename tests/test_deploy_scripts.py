@@ -14,7 +14,7 @@ import yaml
 
 from tests.paths import REPO
 
-STAGES = ("normalize", "parse", "validate", "index")
+STAGES = ("normalize", "ocr", "parse", "validate", "index")
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
 
@@ -55,6 +55,13 @@ def test_worker_consumes_its_own_queue_and_scales(stage):
     assert cmd[cmd.index("-Q") + 1] == stage
     assert "container_name" not in svc  # a fixed name would forbid --scale
     assert _volume_targets(svc).get("/data/storage") == "storage"
+
+
+def test_ocr_worker_warms_its_engine_and_has_a_memory_ceiling():
+    svc = SERVICES["worker-ocr"]
+    assert svc["environment"]["NIANBAO_OCR_WARM"] == "1"
+    assert "--max-memory-per-child" in svc["command"]
+    assert "NIANBAO_OCR_WARM" not in SERVICES["worker-parse"].get("environment", {})
 
 
 def test_app_services_share_settings_and_storage():
