@@ -64,14 +64,19 @@ def zip_names(data: bytes) -> list[str] | None:
         return None
 
 
-def looks_like_xlsx(data: bytes) -> bool:
-    """A zip holding xl/workbook.xml (the same raw-bytes fallback as looks_like_docx for a truncated one)."""
+def _zip_holding(data: bytes, member: str, raw: bytes) -> bool:
+    """A zip with this member. A truncated one (no central directory) still names its members in the local
+    headers, so look for `raw` in the bytes too: that makes it a corrupt DOCX/XLSX, not 'a zip'."""
     if not is_zip(data):
         return False
     names = zip_names(data)
     if names is not None:
-        return "xl/workbook.xml" in names
-    return b"xl/workbook" in data[:1 << 20]
+        return member in names
+    return raw in data[:1 << 20]
+
+
+def looks_like_xlsx(data: bytes) -> bool:
+    return _zip_holding(data, "xl/workbook.xml", b"xl/workbook")
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -105,14 +110,7 @@ def ole_kind(data: bytes) -> OleKind | None:
 
 
 def looks_like_docx(data: bytes) -> bool:
-    """A zip holding word/document.xml. A truncated one (no central directory) still names its members in the
-    local headers, so look for the name in the raw bytes too: that turns it into 'corrupt DOCX', not 'a zip'."""
-    if not is_zip(data):
-        return False
-    names = zip_names(data)
-    if names is not None:
-        return "word/document.xml" in names
-    return b"word/" in data[:1 << 20]
+    return _zip_holding(data, "word/document.xml", b"word/")
 
 
 _HTML_START_RX = re.compile(
