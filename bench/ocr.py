@@ -23,6 +23,7 @@ import typer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from services.parse.normalize import normalize  # noqa: E402
+from services.parse.ocr import engine  # noqa: E402
 from services.parse.ocr.models import NeedsOcr, OcrPage  # noqa: E402
 from services.parse.ocr.read import ocr_page  # noqa: E402
 from services.parse.parser import parse  # noqa: E402
@@ -82,7 +83,7 @@ def main(variant: list[str] = typer.Option(["150dpi"], help="scan kinds of the r
             source, expected = seed_pdf(seed)
             cases.append((f"{seed.name[:3]} seed 300dpi", VARIANTS["300dpi"].apply(source),
                           _cells(lambda t, e=expected: e[t])))
-    ocr_pages(0)  # load the engine before timing
+    engine.warm_up()  # load the engine before timing
     print(f"{'scan':<36} {'pages':>5} {'s/page':>7} {'right':>6} {'flagged':>7} {'wrong':>5} {'right %':>7}")
     total = [0, 0.0, 0, 0, 0]
     for name, scan, want in cases:
@@ -96,12 +97,6 @@ def main(variant: list[str] = typer.Option(["150dpi"], help="scan kinds of the r
     cells = right + flagged + wrong
     print(f"{'all':<36} {n:>5} {secs / max(n, 1):>7.2f} {right:>6} {flagged:>7} {wrong:>5} {100 * right / cells:>6.1f}%")
     print(f"OCR pages/s per core: {n / secs:.2f}  (CPU seconds, one core, one inference thread)")
-
-
-def ocr_pages(_: int) -> None:
-    from services.parse.ocr import engine
-
-    engine.warm_up()
 
 
 if __name__ == "__main__":
